@@ -1,0 +1,1 @@
+"""Plumbing shared by the reference systems: serving an app on loopback, databases, specs."""

@@ -1,0 +1,1 @@
+"""Deterministic demo and bench data shared by all six reference systems."""
