@@ -1,1 +1,1 @@
-
+"""Connectors: REST (requests), SOAP (zeep), SFTP (paramiko) and the EDI translator."""

@@ -1,1 +1,1 @@
-
+"""The integration hub engine: state store, settings, CLI."""

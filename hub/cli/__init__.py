@@ -1,0 +1,20 @@
+"""The `hub` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from hub.cli import db, demo, schema, systems
+
+app = typer.Typer(
+    name="hub",
+    help="Integration hub: keeps ERP, CRM, OMS, WMS, SRM and OA consistent.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold credentials
+)
+app.add_typer(schema.app, name="schema")
+app.add_typer(db.app, name="db")
+app.add_typer(systems.app, name="systems")
+app.command("demo")(demo.demo)
+
+__all__ = ["app"]
