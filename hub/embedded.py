@@ -107,8 +107,13 @@ def running_systems(
     world: World | None = None,
     seed_new: bool = True,
     fixed_ports: bool = True,
+    port_offset: int = 0,
 ) -> Iterator[list[RunningSystem]]:
-    """Start the named systems (seeding new databases), yield them, stop them on exit."""
+    """Start the named systems (seeding new databases), yield them, stop them on exit.
+
+    With ``fixed_ports`` each system listens on its documented port plus ``port_offset``;
+    otherwise on any free port.
+    """
     world = world or World()
     started: list[RunningSystem] = []
     try:
@@ -118,7 +123,7 @@ def running_systems(
             seeded = seed_new and _is_new(url)
             if seeded:
                 spec.seed(url, world)
-            port = SYSTEMS[name][1] if fixed_ports else 0
+            port = SYSTEMS[name][1] + port_offset if fixed_ports else 0
             served = serve(spec.create_app(url), name=name, port=port)
             started.append(RunningSystem(spec, served, url, seeded))
         for system in started:

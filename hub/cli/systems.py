@@ -41,6 +41,9 @@ def up(
     only: str | None = OnlyOption,
     seed: bool = typer.Option(True, help="Seed demo data into systems whose database is new."),
     seed_number: int = typer.Option(42, "--seed-number", help="Seed of the demo world."),
+    port_offset: int = typer.Option(
+        0, "--port-offset", help="Add this to every documented port (to run a second set)."
+    ),
 ) -> None:
     """Start the reference systems on their fixed loopback ports until Ctrl-C."""
     from hub.settings import get_settings
@@ -50,7 +53,11 @@ def up(
     started = time.monotonic()
     data_dir = get_settings().data_dir
     with running_systems(
-        _names(only), data_dir, world=World(seed=seed_number), seed_new=seed
+        _names(only),
+        data_dir,
+        world=World(seed=seed_number),
+        seed_new=seed,
+        port_offset=port_offset,
     ) as systems:
         console.print(systems_table(systems))
         console.print(
