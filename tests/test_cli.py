@@ -69,7 +69,7 @@ def test_db_upgrade_on_postgres(postgres_url: str, monkeypatch: pytest.MonkeyPat
     with engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
     engine.dispose()
-    assert {"xref", "dead_letters", "runs", "alembic_version"} <= tables
+    assert {"xref", "dead_letters", "runs", "hub_alembic_version"} <= tables
 
 
 def test_unknown_system_is_a_clear_error() -> None:

@@ -1,0 +1,63 @@
+"""Hashes of what the hub last wrote to each target, to skip unchanged records and echoes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.store._dialect import upsert_insert
+from hub.store.columns import utcnow
+from hub.store.models import RecordHash
+
+# Keeps the bound parameters per statement well under SQLite's limit.
+CHUNK = 500
+
+
+def _chunks(items: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def get_hashes(
+    session: Session, system: str, entity: str, canonical_ids: Iterable[str]
+) -> dict[str, str]:
+    """Last written hash per canonical id, for the ids that have one."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(canonical_ids):
+        rows = session.execute(
+            select(RecordHash.canonical_id, RecordHash.hash).where(
+                RecordHash.system == system,
+                RecordHash.entity == entity,
+                RecordHash.canonical_id.in_(chunk),
+            )
+        )
+        found.update({canonical_id: digest for canonical_id, digest in rows})
+    return found
+
+
+def set_hashes(session: Session, system: str, entity: str, hashes: Mapping[str, str]) -> None:
+    """Record the hashes just written to `system`'s `entity`, keyed by canonical id."""
+    now = utcnow()
+    for chunk in _chunks(hashes):
+        statement = upsert_insert(session, RecordHash).values(
+            [
+                {
+                    "system": system,
+                    "entity": entity,
+                    "canonical_id": canonical_id,
+                    "hash": hashes[canonical_id],
+                    "written_at": now,
+                }
+                for canonical_id in chunk
+            ]
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[RecordHash.system, RecordHash.entity, RecordHash.canonical_id],
+                set_={"hash": statement.excluded.hash, "written_at": statement.excluded.written_at},
+            )
+        )
