@@ -1,0 +1,1 @@
+"""The ERP's sales service: customers, credit, materials, prices, orders and invoices."""

@@ -1,0 +1,1 @@
+"""SOAP 1.1 plumbing of the reference ERP: safe XML, faults, services and the dispatcher."""
