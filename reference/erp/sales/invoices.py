@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from reference.erp.models import Invoice, InvoiceItem

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from reference.erp.models import BomComponent, Item, PriceListEntry

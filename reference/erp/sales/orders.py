@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import sqlalchemy as sa
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from reference.erp.models import Item, PriceListEntry, SalesOrder, SalesOrderItem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reference.erp.models import PriceChange, PriceListEntry
 from reference.erp.sales.items import get_item_row, price_element

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 

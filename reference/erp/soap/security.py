@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reference.erp.soap.faults import SoapFault
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reference.erp.soap.faults import SoapFault
 

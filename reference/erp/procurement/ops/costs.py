@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reference.erp.procurement import costs
 from reference.erp.procurement.models import CostPosting

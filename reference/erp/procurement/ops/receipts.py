@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from reference.erp.procurement import orders, receipts, tolerances

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reference.erp.procurement.checks import in_field
 from reference.erp.soap.faults import SoapFault
