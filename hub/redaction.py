@@ -83,3 +83,14 @@ def install(logger: logging.Logger | None = None) -> RedactingFilter:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(active)
     return active
+
+
+def _bridge_connector_secrets() -> None:
+    # Connectors resolve secrets (profiles, partner files) without importing the hub; the
+    # hub subscribes so that every secret they learn is also redacted from hub logs.
+    from connectors.errors import add_secret_listener
+
+    add_secret_listener(register_secret)
+
+
+_bridge_connector_secrets()

@@ -144,3 +144,13 @@ def test_install_is_idempotent(redacting_root: logging.Logger) -> None:
     assert filters == [again]
     for handler in redacting_root.handlers:
         assert sum(isinstance(f, redaction.RedactingFilter) for f in handler.filters) == 1
+
+
+def test_secrets_resolved_by_connectors_are_redacted_from_hub_logs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from connectors.secrets import resolve_secret
+
+    monkeypatch.setenv("HUB_TEST_BRIDGED_SECRET", "s3cr3t-from-a-profile")
+    resolve_secret("env:HUB_TEST_BRIDGED_SECRET")
+    assert "s3cr3t-from-a-profile" not in redaction.redact("token=s3cr3t-from-a-profile")
