@@ -1,0 +1,64 @@
+"""Build a SOAP connector from a profile and its ``soap:`` options."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+
+from connectors.base import Connector
+from connectors.profile import Profile
+from connectors.soap.client import SoapClient
+from connectors.soap.config import SoapOptions, parse_soap_options
+from connectors.soap.sink import SoapSink
+from connectors.soap.source import SoapSource
+from connectors.soap.wsdl import WsdlCache
+
+
+def soap_connector(
+    profile: Profile,
+    soap: SoapOptions | Mapping[str, Any] | None = None,
+    *,
+    session: requests.Session | None = None,
+    environ: Mapping[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    rng: random.Random | None = None,
+    cache: WsdlCache | None = None,
+) -> Connector:
+    """A SOAP system's source and sink, sharing one client (session, WS-Security, limits).
+
+    Nothing is fetched here: the WSDL is loaded on the first call, so building a connector
+    (e.g. while Airflow parses a DAG file) stays cheap.
+    """
+    options = (
+        soap
+        if isinstance(soap, SoapOptions)
+        else parse_soap_options(soap, profile, source=profile.name)
+    )
+    client = SoapClient(
+        profile,
+        options,
+        session=session,
+        environ=environ,
+        sleep=sleep,
+        clock=clock,
+        rng=rng,
+        cache=cache,
+    )
+    has_reads = any(entity.operation for entity in profile.entities.values())
+    has_writes = any(entity.write is not None for entity in profile.entities.values())
+    return Connector(
+        system=profile.name,
+        source=SoapSource(profile, options, client) if has_reads else None,
+        sink=SoapSink(profile, options, client) if has_writes else None,
+        closers=[client.close],
+    )
+
+
+def connector_from_profile(profile: Profile, **options: Any) -> Connector:
+    """The hook `connectors.rest.factory.connector_from_profile` calls for kind ``soap``."""
+    return soap_connector(profile, **options)
