@@ -181,3 +181,31 @@ class ControlSequence(Base):
     minimum: Mapped[int] = mapped_column(BigInteger)
     maximum: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MatchKey(Base):
+    """A normalised natural key (tax id, email, GTIN...) of a canonical record.
+
+    The sync engine looks candidates up here when a record has no xref yet, so that a
+    dirty duplicate in another system is linked rather than created twice.
+    """
+
+    __tablename__ = "sync_match_keys"
+    __table_args__ = (Index("ix_sync_match_keys_canonical_id", "entity", "canonical_id"),)
+
+    entity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    canonical_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SyncLease(Base):
+    """Who runs a flow partition and until when: a second concurrent run is refused."""
+
+    __tablename__ = "sync_leases"
+
+    flow: Mapped[str] = mapped_column(String(128), primary_key=True)
+    partition: Mapped[str] = mapped_column(String(128), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

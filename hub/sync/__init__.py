@@ -31,7 +31,7 @@ from hub.sync.errors import (
     SyncError,
 )
 from hub.sync.protocols import Deleter, InboundMapping, OutboundMapping
-from hub.sync.runner import prepare, run_flow
+from hub.sync.runner import run_flow
 from hub.sync.status import PartitionStatus, flow_status, recent_runs
 from hub.sync.wiring import load_context_mappings
 
@@ -57,7 +57,6 @@ __all__ = [
     "flow_status",
     "list_letters",
     "load_context_mappings",
-    "prepare",
     "recent_runs",
     "replay_letters",
     "run_flow",

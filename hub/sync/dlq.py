@@ -21,7 +21,6 @@ from hub.sync.deliver import deliver
 from hub.sync.items import Item, Outcome
 from hub.sync.locks import acquire, new_owner, release, renew
 from hub.sync.pipeline import BatchPlanner
-from hub.sync.runner import prepare
 
 REPLAY_PARTITION = "dlq-replay"
 
@@ -103,7 +102,6 @@ def replay_letters(
     chunk: int = 100,
 ) -> ReplayResult:
     """Replay open dead letters of the context's flow, chosen by ids, run or error class."""
-    prepare(sessions)
     opts = options or RunOptions()
     flow = ctx.flow
     owner = opts.owner or new_owner()

@@ -30,17 +30,8 @@ from hub.sync.errors import FlowIncomplete, LeaseLost, SyncError
 from hub.sync.items import Item, Outcome
 from hub.sync.locks import acquire, new_owner, release, renew
 from hub.sync.pipeline import BatchPlanner
-from hub.sync.tables import ensure_tables
 
 log = logging.getLogger(__name__)
-
-
-def prepare(sessions: sessionmaker[Session]) -> None:
-    """Make sure the engine's own tables exist in the state store behind `sessions`."""
-    bind = sessions.kw.get("bind")
-    if bind is None:
-        raise SyncError("the session factory has no engine bound")
-    ensure_tables(bind)
 
 
 def _order(item: Item) -> tuple[int, Any]:
@@ -259,7 +250,6 @@ def run_flow(
     anything or moving the cursor: run it on the reverse flow first so that records
     already present in the target are linked instead of created again.
     """
-    prepare(sessions)
     run = _Run(sessions, ctx, options or RunOptions(), index_only=index_only)
     run.begin()
     try:

@@ -10,11 +10,9 @@ from sync_fakes import NOW, FakeSystem, clock_at, context, customer, make_flow
 from hub.store import get_cursor, list_runs
 from hub.sync import FlowLocked, LeaseLost, RunOptions, run_flow
 from hub.sync.locks import acquire
-from hub.sync.runner import prepare
 
 
 def test_a_stale_lock_expires_and_the_next_run_takes_over(sessions):
-    prepare(sessions)
     with sessions.begin() as session:
         acquire(session, "crm-to-erp-customers", "", "dead-worker", NOW, timedelta(minutes=10))
     ctx = context(make_flow(), FakeSystem("crm", [customer("a1", "A", 1)]), FakeSystem("erp"))
