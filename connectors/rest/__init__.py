@@ -8,6 +8,7 @@ Public names are re-exported here; the implementation lives in small modules:
 
 from __future__ import annotations
 
+from connectors.ratelimit import TokenBucket
 from connectors.rest.auth import (
     ApiKeyHeader,
     ApiKeyQuery,
@@ -19,10 +20,9 @@ from connectors.rest.auth import (
 from connectors.rest.client import RestClient, error_for_response
 from connectors.rest.factory import connector_from_profile, rest_connector
 from connectors.rest.pagination import PageRequest, Paginator, paginator_for
-from connectors.rest.ratelimit import TokenBucket
-from connectors.rest.retry import Backoff, Retrier, parse_retry_after
 from connectors.rest.sink import RestSink
 from connectors.rest.source import RestSource
+from connectors.retry import Backoff, Retrier, parse_retry_after
 
 __all__ = [
     "ApiKeyHeader",

@@ -25,9 +25,9 @@ from connectors.errors import (
     scrub,
 )
 from connectors.profile import Profile, RateLimit
+from connectors.ratelimit import TokenBucket, shared_bucket
 from connectors.rest.auth import build_auth
-from connectors.rest.ratelimit import TokenBucket, shared_bucket
-from connectors.rest.retry import Retrier, parse_retry_after
+from connectors.retry import Retrier, parse_retry_after
 from connectors.secrets import resolve_value
 
 log = logging.getLogger("connectors.rest")

@@ -17,7 +17,8 @@ from typing import Any
 
 import requests
 
-from connectors.errors import ContractError, PaginationLoop
+from connectors.errors import ConfigError, ContractError, PaginationLoop
+from connectors.paths import lookup
 from connectors.profile import (
     CursorBodyPagination,
     LinkHeaderPagination,
@@ -27,7 +28,6 @@ from connectors.profile import (
     PageNumberPagination,
     Pagination,
 )
-from connectors.rest.paths import lookup
 
 
 @dataclass
@@ -212,4 +212,6 @@ def paginator_for(spec: Pagination) -> Paginator:
         return LinkHeaderPaginator(spec)
     if isinstance(spec, OffsetLimitPagination):
         return OffsetLimitPaginator(spec)
-    return PageNumberPaginator(spec)
+    if isinstance(spec, PageNumberPagination):
+        return PageNumberPaginator(spec)
+    raise ConfigError(f"pagination kind {spec.kind} is not for rest systems")

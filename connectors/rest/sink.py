@@ -18,9 +18,9 @@ from connectors.errors import (
     ConnectorError,
     ContractError,
 )
+from connectors.paths import MISSING, fill_template, lookup, template_fields, without_fields
 from connectors.profile import Entity, Profile, WriteSpec
 from connectors.rest.client import RestClient
-from connectors.rest.paths import MISSING, fill_template, lookup
 
 log = logging.getLogger("connectors.rest.sink")
 # These affect every record alike: stop and tell the caller rather than fail each record.
@@ -106,7 +106,11 @@ class RestSink:
             path,
             entity=entity,
             operation="write",
-            json=record,
+            json=(
+                without_fields(record, template_fields(template, id_field=spec.id_field))
+                if write.omit_path_fields
+                else record
+            ),
             headers=headers,
             retry_safe=method == "PUT" or bool(headers.get(write.idempotency_header or "")),
         )

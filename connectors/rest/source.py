@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors.base import Batch, Cursor, Record
-from connectors.errors import ContractError
+from connectors.cursor import CursorTracker
+from connectors.errors import ConfigError, ContractError
+from connectors.paths import MISSING, lookup
 from connectors.profile import Entity, Profile
 from connectors.rest.client import RestClient
-from connectors.rest.cursor import CursorTracker
 from connectors.rest.pagination import PageRequest, paginator_for
-from connectors.rest.paths import MISSING, lookup
 
 
 class RestSource:
@@ -31,6 +31,8 @@ class RestSource:
     ) -> Iterator[Batch]:
         """Yield batches of ``batch_size`` (default: the entity's) records newer than ``since``."""
         spec = self.profile.entity(entity)
+        if not spec.readable:
+            raise ConfigError(f"entity {entity} is write-only", system=self.profile.name)
         size = batch_size or spec.batch_size
         if size < 1:
             raise ValueError("batch_size must be at least 1")

@@ -1,7 +1,7 @@
 """The SOAP connector: a profile-driven source and sink over zeep.
 
 Public names are re-exported here; the implementation lives in small modules:
-``config`` (the ``soap:`` options and the resolved per-entity plan), ``wsdl`` (hardened
+``config`` (the resolved per-entity plan, and the deprecated ``soap:`` block), ``wsdl`` (hardened
 XML settings, the quiet transport, the per-URL WSDL cache), ``faults`` (SOAP faults and
 zeep failures as connector errors), ``records`` (zeep objects to plain dicts),
 ``client`` (SoapClient), ``source``, ``sink`` and ``factory``.
@@ -14,6 +14,8 @@ from connectors.soap.config import (
     EntityPlan,
     SoapEntityOptions,
     SoapOptions,
+    apply_soap_options,
+    check_soap_profile,
     load_soap_profile,
     parse_soap_options,
     plan_entity,
@@ -46,7 +48,9 @@ __all__ = [
     "SoapSource",
     "UnsafeXml",
     "WsdlCache",
+    "apply_soap_options",
     "build_wsse",
+    "check_soap_profile",
     "connector_from_profile",
     "error_for_fault",
     "hardened_settings",

@@ -26,10 +26,9 @@ from connectors.errors import (
     Timeout,
 )
 from connectors.profile import Profile, RateLimit
-from connectors.rest.ratelimit import TokenBucket, shared_bucket
-from connectors.rest.retry import Retrier
+from connectors.ratelimit import TokenBucket, shared_bucket
+from connectors.retry import Retrier
 from connectors.secrets import resolve_secret, resolve_value
-from connectors.soap.config import SoapOptions
 from connectors.soap.faults import SoapServerFault, error_for_exception, error_for_fault
 from connectors.soap.wsdl import WSDL_CACHE, QuietTransport, WsdlCache, hardened_settings
 
@@ -72,7 +71,6 @@ class SoapClient:
     def __init__(
         self,
         profile: Profile,
-        options: SoapOptions | None = None,
         *,
         session: requests.Session | None = None,
         environ: Mapping[str, str] | None = None,
@@ -85,7 +83,6 @@ class SoapClient:
         if profile.kind != "soap":
             raise ConfigError(f"profile kind is {profile.kind}, not soap", system=profile.name)
         self.profile = profile
-        self.options = options or SoapOptions()
         self.session = session or requests.Session()
         self.session.headers.update(
             {name: resolve_value(value, environ=environ) for name, value in profile.headers.items()}
@@ -200,9 +197,9 @@ class SoapClient:
     def _fault(self, fault: zeep.exceptions.Fault, context: dict[str, Any]) -> ConnectorError:
         error = error_for_fault(
             fault,
-            code_element=self.options.fault_code_element,
-            field_element=self.options.fault_field_element,
-            auth_codes=self.options.auth_fault_codes,
+            code_element=self.profile.fault_code_element,
+            field_element=self.profile.fault_field_element,
+            auth_codes=self.profile.auth_fault_codes,
             **context,
         )
         if isinstance(error, ServerError) and not isinstance(error, SoapServerFault):
@@ -248,8 +245,8 @@ class SoapClient:
         return proxy
 
     def _port(self, document: Any) -> Any:
-        service_name = self.options.service or self.profile.options.get("service")
-        port_name = self.options.port or self.profile.options.get("port")
+        service_name = self.profile.service or self.profile.options.get("service")
+        port_name = self.profile.port or self.profile.options.get("port")
         services = document.services
         if not services:
             raise ConfigError("the WSDL defines no service", system=self.system)

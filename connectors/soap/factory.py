@@ -1,4 +1,4 @@
-"""Build a SOAP connector from a profile and its ``soap:`` options."""
+"""Build a SOAP connector from a profile (and, deprecated, a separate ``soap:`` block)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import requests
 from connectors.base import Connector
 from connectors.profile import Profile
 from connectors.soap.client import SoapClient
-from connectors.soap.config import SoapOptions, parse_soap_options
+from connectors.soap.config import SoapOptions, apply_soap_options, check_soap_profile
 from connectors.soap.sink import SoapSink
 from connectors.soap.source import SoapSource
 from connectors.soap.wsdl import WsdlCache
@@ -32,16 +32,14 @@ def soap_connector(
     """A SOAP system's source and sink, sharing one client (session, WS-Security, limits).
 
     Nothing is fetched here: the WSDL is loaded on the first call, so building a connector
-    (e.g. while Airflow parses a DAG file) stays cheap.
+    (e.g. while Airflow parses a DAG file) stays cheap. ``soap`` is the deprecated
+    separate block; a unified profile needs none.
     """
-    options = (
-        soap
-        if isinstance(soap, SoapOptions)
-        else parse_soap_options(soap, profile, source=profile.name)
-    )
+    if soap is not None:
+        profile = apply_soap_options(profile, soap)
+    check_soap_profile(profile)
     client = SoapClient(
         profile,
-        options,
         session=session,
         environ=environ,
         sleep=sleep,
@@ -49,12 +47,12 @@ def soap_connector(
         rng=rng,
         cache=cache,
     )
-    has_reads = any(entity.operation for entity in profile.entities.values())
+    has_reads = any(entity.operation and entity.readable for entity in profile.entities.values())
     has_writes = any(entity.write is not None for entity in profile.entities.values())
     return Connector(
         system=profile.name,
-        source=SoapSource(profile, options, client) if has_reads else None,
-        sink=SoapSink(profile, options, client) if has_writes else None,
+        source=SoapSource(profile, client) if has_reads else None,
+        sink=SoapSink(profile, client) if has_writes else None,
         closers=[client.close],
     )
 

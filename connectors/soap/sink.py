@@ -10,10 +10,10 @@ from lxml import etree
 
 from connectors.base import Record, WriteResult
 from connectors.errors import AuthError, ConfigError, ConnectorError, ContractError
+from connectors.paths import MISSING, lookup
 from connectors.profile import Profile
-from connectors.rest.paths import MISSING, lookup
 from connectors.soap.client import SoapClient
-from connectors.soap.config import EntityPlan, SoapOptions, plan_entity
+from connectors.soap.config import EntityPlan, plan_entity
 from connectors.soap.faults import (
     SoapAuthFault,
     SoapClientFault,
@@ -37,9 +37,8 @@ class SoapSink:
     `AuthError` and `ConfigError`, which raise since every other record would fail too.
     """
 
-    def __init__(self, profile: Profile, options: SoapOptions, client: SoapClient) -> None:
+    def __init__(self, profile: Profile, client: SoapClient) -> None:
         self.profile = profile
-        self.options = options
         self.client = client
 
     def write(
@@ -50,7 +49,7 @@ class SoapSink:
         idempotency_keys: Sequence[str] | None = None,
     ) -> list[WriteResult]:
         """Write ``records`` to ``entity``; one result per record, in order."""
-        plan = plan_entity(self.profile, self.options, entity)
+        plan = plan_entity(self.profile, entity)
         if plan.write_operation is None:
             raise ConfigError(f"entity {entity} is read-only", system=self.profile.name)
         if idempotency_keys is not None and len(idempotency_keys) != len(records):
@@ -166,7 +165,7 @@ class SoapSink:
             message += f": {item[plan.error_message_field]}"
         detail = {"fault_code": code, "fault_field": field}
         error: ConnectorError
-        if code in self.options.auth_fault_codes:
+        if code in self.profile.auth_fault_codes:
             error = SoapAuthFault(message, **detail, **self._context(plan))
         elif code == "SERVER":
             error = SoapServerFault(message, **detail, **self._context(plan))

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors.base import Batch, Cursor, Record
+from connectors.cursor import CursorTracker
 from connectors.errors import ConfigError, ContractError, PaginationLoop
+from connectors.paths import MISSING, lookup
 from connectors.profile import Profile
-from connectors.rest.cursor import CursorTracker
-from connectors.rest.paths import MISSING, lookup
 from connectors.soap.client import SoapClient
-from connectors.soap.config import EntityPlan, SoapOptions, plan_entity
+from connectors.soap.config import EntityPlan, plan_entity
 from connectors.soap.records import as_records, plain
 
 
@@ -26,16 +26,15 @@ class SoapSource:
     one batch are held in memory.
     """
 
-    def __init__(self, profile: Profile, options: SoapOptions, client: SoapClient) -> None:
+    def __init__(self, profile: Profile, client: SoapClient) -> None:
         self.profile = profile
-        self.options = options
         self.client = client
 
     def read(
         self, entity: str, *, since: Cursor | None = None, batch_size: int | None = None
     ) -> Iterator[Batch]:
         """Yield batches of ``batch_size`` (default: the entity's) records newer than ``since``."""
-        plan = plan_entity(self.profile, self.options, entity)
+        plan = plan_entity(self.profile, entity)
         if plan.read_operation is None:
             raise ConfigError(f"entity {entity} has no read operation", system=self.profile.name)
         size = batch_size or plan.batch_size
