@@ -1,0 +1,1 @@
+"""Standard-neutral EDI core: errors, model, specifications, acknowledgements, detection."""

@@ -1,0 +1,1 @@
+"""ANSI X12: tokenizer, envelopes, 004010 documents, translation and 997/TA1."""
