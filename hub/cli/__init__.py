@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import db, demo, schema, systems
+from hub.cli import db, demo, mapping, schema, systems
 
 app = typer.Typer(
     name="hub",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(schema.app, name="schema")
 app.add_typer(db.app, name="db")
 app.add_typer(systems.app, name="systems")
+app.add_typer(mapping.app, name="mapping")
 app.command("demo")(demo.demo)
 
 __all__ = ["app"]
