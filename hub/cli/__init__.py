@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import db, demo, mapping, schema, systems
+from hub.cli import db, demo, dlq, mapping, runs, schema, sync, systems
 
 app = typer.Typer(
     name="hub",
@@ -16,6 +16,9 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(db.app, name="db")
 app.add_typer(systems.app, name="systems")
 app.add_typer(mapping.app, name="mapping")
+app.add_typer(sync.app, name="sync")
+app.add_typer(runs.app, name="runs")
+app.add_typer(dlq.app, name="dlq")
 app.command("demo")(demo.demo)
 
 __all__ = ["app"]

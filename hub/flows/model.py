@@ -32,6 +32,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SnapshotSpec(Strict):
+    """A source entity read whole each run, without change times (a stock summary)."""
+
+    key: list[str] = Field(
+        min_length=1,
+        description="Native fields that together identify a record, e.g. [whse, item_code];"
+        " joined with '/' into `snapshot_key`.",
+    )
+
+
 class SourceEndpoint(Strict):
     """Where records are read: a system's entity and the fields the cursor follows."""
 
@@ -42,6 +52,45 @@ class SourceEndpoint(Strict):
     deleted_field: str | None = Field(
         None, description="Native field that is true on a tombstone (deleted record)."
     )
+    snapshot: SnapshotSpec | None = Field(
+        None,
+        description="Stamp every record of a read with `snapshot_at` (the read time less the"
+        " skew margin) and `snapshot_key`; use them as cursor_field and id_field.",
+    )
+
+
+class MergeSpec(Strict):
+    """Read the target's current record before a write and keep some of its fields.
+
+    Applies whenever the record names the target record (its id, or the natural key the
+    read path uses); a record the target does not have is written as it is.
+    """
+
+    read: str = Field(
+        description="REST: GET path template (/items/{item_code}); SOAP: the operation that"
+        " returns one record, called with the target id in `id_field`."
+    )
+    by: list[str] = Field(
+        default_factory=list,
+        description="SOAP: record fields sent to the read operation, those present (default:"
+        " the target id_field), e.g. [VendorNo, ExternalRef].",
+    )
+    records_path: str = Field("$", description="Where the record is in the read answer.")
+    keep: list[str] = Field(
+        min_length=1,
+        description="Native fields taken from the current record when the update lacks them"
+        " (fields the target owns, or that the source cannot hold).",
+    )
+
+
+class PatchSpec(Strict):
+    """Send updates of records the target already has as a partial update (REST)."""
+
+    method: Literal["PATCH", "PUT", "POST"] = "PATCH"
+    path: str = Field(description="Path template of the record, e.g. /accounts/{accountId}.")
+    headers: dict[str, str] = Field(
+        default_factory=dict, description='Fixed headers, e.g. {"If-Match": "*"}.'
+    )
 
 
 class TargetEndpoint(Strict):
@@ -50,6 +99,27 @@ class TargetEndpoint(Strict):
     system: SystemName = Field(description="Target system, e.g. erp.")
     entity: EntityName = Field(description="Native entity in the target, e.g. customers.")
     id_field: str = Field("id", description="Native field that carries the target id on an update.")
+    key: list[str] = Field(
+        default_factory=list,
+        description="Native fields (dotted paths) whose values, joined by '/', are the target"
+        " id, when the id the target answers does not identify a record on its own; id_field"
+        " then names no native field (e.g. hub_key) and is removed before the write.",
+    )
+    defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Native fields set when a written record lacks them (after `merge`).",
+    )
+    merge: MergeSpec | None = Field(
+        None, description="Read-modify-write for targets that replace whole records."
+    )
+    patch: PatchSpec | None = Field(
+        None, description="Partial updates for records the target has (creates use the profile)."
+    )
+    combine: str | None = Field(
+        None,
+        description="Native list field: the records of one write go as one message whose"
+        " list holds all of theirs (a stock snapshot import).",
+    )
 
 
 class MappingPaths(Strict):
@@ -132,6 +202,11 @@ class FlowSpec(Strict):
     volatile_fields: list[FieldName] = Field(
         default_factory=lambda: list(DEFAULT_VOLATILE),
         description="Canonical fields ignored by change detection.",
+    )
+    compare_ignore: list[FieldName] = Field(
+        default_factory=list,
+        description="Canonical fields sent to the target but left out of change detection"
+        " (a snapshot's time and sequence): a record unchanged otherwise is not written.",
     )
 
     @model_validator(mode="after")

@@ -57,6 +57,8 @@ class BatchPlanner:
         self.partition = partition
         self.index_only = index_only
         volatile = frozenset(self.flow.volatile_fields)
+        self.volatile = volatile
+        self.compare_ignore = frozenset(self.flow.compare_ignore)
         self.target_exclude = volatile | self.flow.owned_by(self.flow.target.system)
         self.source_exclude = volatile | self.flow.owned_by(self.flow.source.system)
         self._pending_keys: dict[tuple[str, str], str] = {}
@@ -145,8 +147,9 @@ class BatchPlanner:
             # Indexing registers what a system holds: its own duplicates stay apart, and
             # become candidates that make a later match ambiguous (dead-lettered then).
             item.canonical_id, item.source_linked = self._new_identity(item), False
-        item.source_hash = record_hash(canonical, self.source_exclude)
-        item.target_hash = record_hash(canonical, self.target_exclude)
+        ignored = self.compare_ignore
+        item.source_hash = record_hash(canonical, self.source_exclude | ignored)
+        item.target_hash = record_hash(canonical, self.target_exclude | ignored)
         return model.model_dump(mode="python", exclude_none=True)
 
     def _identify(self, item: Item) -> tuple[str, bool]:
@@ -210,7 +213,10 @@ class BatchPlanner:
             if last.get(item.canonical_id) == item.target_hash:
                 item.outcome = Outcome.UNCHANGED
                 continue
-            projected = {k: v for k, v in canonical.items() if k not in self.target_exclude}
+            # Ownership protects what the target holds; a record new to it holds nothing
+            # yet, so it gets every field (else it would start with the owned ones empty).
+            hidden = self.target_exclude if item.target_id is not None else self.volatile
+            projected = {k: v for k, v in canonical.items() if k not in hidden}
             if "hub_id" in self.ctx.model.model_fields:
                 projected["hub_id"] = item.canonical_id
             try:

@@ -1,0 +1,240 @@
+"""Small wrappers that fit a profile's source or sink to a flow's needs, as the flow says.
+
+Real systems rarely update the way the sync engine assumes (partially, by id):
+
+* `SnapshotSource` stamps records of an entity read whole (a stock summary) with a read
+  time and a composite key, so the engine has a position and an id for each.
+* `AdaptedSink` runs a target's write adjustments: read-modify-write for systems that
+  replace whole records (`merge`), partial updates of known records (`patch`), defaults,
+  one message for a whole batch (`combine`), and ids made of record fields (`key`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from connectors.base import Batch, Cursor, Record, Sink, Source, WriteResult
+from connectors.errors import AuthError, ClientError, ConfigError, ConnectorError, ContractError
+from connectors.paths import MISSING, fill_template, lookup, template_fields, without_fields
+from connectors.rest.client import RestClient
+from connectors.soap.client import SoapClient
+from connectors.soap.faults import SoapClientFault
+from connectors.soap.records import plain
+from hub.flows.model import MergeSpec, PatchSpec, TargetEndpoint
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_AT = "snapshot_at"
+SNAPSHOT_KEY = "snapshot_key"
+# Failures that hit every record alike: the engine stops the run instead.
+_STOPPING = (AuthError, ConfigError)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _absent(value: Any) -> bool:
+    return value is MISSING or value is None or value == ""
+
+
+class SnapshotSource:
+    """A source for entities without change times: every read is one stamped snapshot."""
+
+    def __init__(
+        self,
+        inner: Source,
+        key: Sequence[str],
+        *,
+        margin: timedelta,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self.inner = inner
+        self.key = tuple(key)
+        self.margin = margin
+        self.clock = clock
+
+    def read(
+        self, entity: str, *, since: Cursor | None = None, batch_size: int | None = None
+    ) -> Iterator[Batch]:
+        """Every record, stamped with the snapshot time and its composite key."""
+        # Stamped a second below the run's cap (start less skew margin), so the engine
+        # handles this snapshot now; every record of one read shares the stamp.
+        stamp = (self.clock() - self.margin - timedelta(seconds=1)).isoformat(
+            timespec="microseconds"
+        )
+        for batch in self.inner.read(entity, since=None, batch_size=batch_size):
+            records = [
+                {**record, SNAPSHOT_AT: stamp, SNAPSHOT_KEY: self._key(record)}
+                for record in batch.records
+            ]
+            yield Batch(records, None)
+
+    def _key(self, record: Record) -> str | None:
+        parts = [lookup(record, name, MISSING) for name in self.key]
+        if any(_absent(part) for part in parts):
+            return None  # the engine dead-letters a record without an id
+        return "/".join(str(part) for part in parts)
+
+
+class AdaptedSink:
+    """A `connectors.base.Sink` applying a flow target's write adjustments around another."""
+
+    def __init__(self, inner: Sink, target: TargetEndpoint, client: Any = None) -> None:
+        self.inner = inner
+        self.target = target
+        self.client = client
+        if (target.merge or target.patch) and client is None:
+            raise ConfigError(f"{target.system}: merge and patch need the connector's client")
+
+    def write(
+        self,
+        entity: str,
+        records: Sequence[Record],
+        *,
+        idempotency_keys: Sequence[str] | None = None,
+    ) -> list[WriteResult]:
+        """Write ``records``; one result per record, in order."""
+        keys: list[str | None] = (
+            list(idempotency_keys) if idempotency_keys is not None else [None] * len(records)
+        )
+        results: list[WriteResult | None] = [None] * len(records)
+        prepared: list[Record] = []
+        for index, record in enumerate(records):
+            try:
+                prepared.append(self._prepare(entity, record))
+            except _STOPPING:
+                raise
+            except ConnectorError as exc:
+                results[index] = WriteResult.failure(exc)
+                prepared.append(record)
+        patch = self.target.patch
+        rest: list[int] = []
+        for index, record in enumerate(prepared):
+            if results[index] is not None:
+                continue
+            if patch is not None and self._known(record):
+                results[index] = self._patch(entity, patch, record)
+            else:
+                rest.append(index)
+        if rest:
+            chosen = [prepared[i] for i in rest]
+            if self.target.combine:
+                written = self._combined(entity, chosen)
+            elif idempotency_keys is None:
+                written = self.inner.write(entity, chosen)
+            else:
+                written = self.inner.write(
+                    entity, chosen, idempotency_keys=[keys[i] or "" for i in rest]
+                )
+            for index, result in zip(rest, written, strict=True):
+                results[index] = result
+        return [self._keyed(prepared[i], result) for i, result in enumerate(results)]
+
+    # steps -------------------------------------------------------------------------------
+
+    def _known(self, record: Record) -> bool:
+        return not _absent(lookup(record, self.target.id_field, MISSING))
+
+    def _prepare(self, entity: str, record: Record) -> Record:
+        out = dict(record)
+        if self.target.key and self.target.id_field not in self.target.key:
+            # The engine puts the composite id it knows in id_field: not the target's field.
+            out.pop(self.target.id_field, None)
+        merge = self.target.merge
+        if merge is not None:
+            current = self._current(entity, merge, out)
+            if current is not None:
+                for name in merge.keep:
+                    if _absent(out.get(name, MISSING)) and not _absent(current.get(name)):
+                        out[name] = current[name]
+        for name, value in self.target.defaults.items():
+            if _absent(out.get(name, MISSING)):
+                out[name] = value
+        return out
+
+    def _current(self, entity: str, merge: MergeSpec, record: Record) -> Record | None:
+        """The target's record as it is now, or None when the record names none it has."""
+        if isinstance(self.client, SoapClient):
+            names = merge.by or [self.target.id_field]
+            payload = {n: v for n in names if not _absent(v := lookup(record, n, MISSING))}
+            if not payload:
+                return None
+            try:
+                answer = plain(self.client.call(merge.read, payload, entity=entity))
+            except SoapClientFault as fault:
+                if fault.fault_code == "NOT_FOUND":
+                    return None
+                raise
+        elif isinstance(self.client, RestClient):
+            try:
+                path = fill_template(merge.read, record, id_field=self.target.id_field)
+            except ClientError:
+                return None  # the record does not carry the key the read path needs
+            response = self.client.request(
+                "GET", path, entity=entity, operation="read current", allow_status=(404,)
+            )
+            if response.status_code == 404:
+                return None
+            answer = self.client.json(response, entity=entity)
+        else:
+            raise ConfigError(f"{self.target.system}: merge needs a REST or SOAP connector")
+        found = lookup(answer, merge.records_path, MISSING)
+        if not isinstance(found, dict):
+            raise ContractError(
+                f"{merge.read}: no record at {merge.records_path!r}",
+                system=self.target.system,
+                entity=entity,
+            )
+        return found
+
+    def _patch(self, entity: str, patch: PatchSpec, record: Record) -> WriteResult:
+        assert isinstance(self.client, RestClient)
+        id_field = self.target.id_field
+        try:
+            path = fill_template(patch.path, record, id_field=id_field)
+            self.client.request(
+                patch.method,
+                path,
+                entity=entity,
+                operation="update",
+                json=without_fields(record, template_fields(patch.path, id_field=id_field)),
+                headers=patch.headers,
+                retry_safe=patch.method == "PUT",
+            )
+        except _STOPPING:
+            raise
+        except ConnectorError as exc:
+            log.info("record not updated in %s/%s: %s", self.target.system, entity, exc)
+            return WriteResult.failure(exc)
+        return WriteResult.success(str(lookup(record, id_field)))
+
+    def _combined(self, entity: str, records: Sequence[Record]) -> list[WriteResult]:
+        """All records as one message: the first one's header, every record's list items."""
+        field = self.target.combine
+        assert field is not None
+        message = dict(records[0])
+        items: list[Any] = []
+        for record in records:
+            value = record.get(field)
+            items.extend(value if isinstance(value, list) else [] if value is None else [value])
+        message[field] = items
+        (result,) = self.inner.write(entity, [message])
+        return [result for _ in records]
+
+    def _keyed(self, record: Record, result: WriteResult | None) -> WriteResult:
+        assert result is not None
+        if not result.ok or not self.target.key:
+            return result
+        parts = [lookup(record, name, MISSING) for name in self.target.key]
+        if any(_absent(part) for part in parts):
+            return WriteResult.failure(
+                ContractError(
+                    f"written record lacks a key field of {self.target.key}",
+                    system=self.target.system,
+                )
+            )
+        return WriteResult.success("/".join(str(part) for part in parts))
