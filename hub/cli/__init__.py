@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import db, demo, dlq, mapping, runs, schema, sync, systems
+from hub.cli import db, demo, dlq, edi, mapping, runs, schema, sync, systems
 
 app = typer.Typer(
     name="hub",
@@ -19,6 +19,7 @@ app.add_typer(mapping.app, name="mapping")
 app.add_typer(sync.app, name="sync")
 app.add_typer(runs.app, name="runs")
 app.add_typer(dlq.app, name="dlq")
+app.add_typer(edi.app, name="edi")
 app.command("demo")(demo.demo)
 
 __all__ = ["app"]

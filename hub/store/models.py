@@ -209,3 +209,56 @@ class SyncLease(Base):
     owner: Mapped[str] = mapped_column(String(128))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EdiDocument(Base):
+    """A canonical document received from an EDI partner, or queued for sending to one."""
+
+    __tablename__ = "edi_documents"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("status IN ('pending', 'processed', 'failed', 'sent')", name="status"),
+        UniqueConstraint("interchange_id", "control_number", name="uq_edi_documents_transaction"),
+        Index("ix_edi_documents_queue", "partner", "direction", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    interchange_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edi_interchanges.id", ondelete="RESTRICT")
+    )
+    partner: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(3))
+    doc_type: Mapped[str] = mapped_column(String(32))
+    edi_type: Mapped[str | None] = mapped_column(String(16))
+    control_number: Mapped[str | None] = mapped_column(String(35))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    canonical: Mapped[Any] = mapped_column(JSONText, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProcessItem(Base):
+    """One business item a process carries across systems, and how far it has come.
+
+    A purchase requisition on its way to an approved, sent, confirmed, received and
+    matched purchase order is one row; each step moves ``stage`` forward and keeps the
+    ids it learned in ``data``, so a re-run step knows what is already done.
+    """
+
+    __tablename__ = "process_items"
+    __table_args__ = (
+        UniqueConstraint("process", "item_key", name="uq_process_items_key"),
+        Index("ix_process_items_stage", "process", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    process: Mapped[str] = mapped_column(String(64))
+    item_key: Mapped[str] = mapped_column(String(255))
+    stage: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    run_key: Mapped[str] = mapped_column(String(128))
+    data: Mapped[Any] = mapped_column(JSONText, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
