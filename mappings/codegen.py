@@ -3,16 +3,18 @@
 Safety: the generated source is built only from this module's fixed templates and
 identifiers it invents (``K3``, ``P1`` ...). Every value from a mapping file (keys, constants,
 messages) is bound to such an identifier as data and is never written into the source, and
-``_check_source`` refuses any source holding other names. The code runs without builtins.
+``codegen_safety.check_source`` refuses any source holding other names. The code runs
+without builtins.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mappings.codegen_safety import check_source
+from mappings.conditions import compile_scoped_when, reads_scope
 from mappings.errors import StepError
 from mappings.functions_text import TrimParams
 from mappings.library import Pipeline
@@ -38,61 +40,6 @@ from mappings.plans import (
 from mappings.spec import Condition, When
 from mappings.steps import StepFn, StepSpec
 
-_ALLOWED_NAMES = frozenset(
-    {
-        "def",
-        "run",
-        "src",
-        "out",
-        "r",
-        "v",
-        "d",
-        "e",
-        "o",
-        "w",
-        "x",
-        "try",
-        "except",
-        "Exception",
-        "as",
-        "exc",
-        "raise",
-        "from",
-        "if",
-        "elif",
-        "else",
-        "is",
-        "not",
-        "None",
-        "and",
-        "or",
-        "in",
-        "get",
-        "append",
-        "dict",
-        "list",
-        "tuple",
-        "__class__",
-        "return",
-        "make",
-        "show_value",
-        "False",
-        "MISSING",
-        "EMPTY",
-        "StepError",
-        "Located",
-        "pass",
-        "str",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "join",
-        "split",
-        "upper",
-        "lower",
-    }
-)
-_GENERATED_NAME = re.compile(r"^[A-Z]\d+$|^[a-z]\d+$")
 _REQUIRED = "a value is required but missing"
 
 
@@ -108,9 +55,14 @@ def _plain(segments: tuple[Segment, ...] | None, size: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    """Local variable names at one nesting depth (the record level is depth 0)."""
+    """Local variable names at one nesting depth (the record level is depth 0).
+
+    ``ancestors`` names the elements above this one within the function; the function's
+    own ancestors (``a``) come first, so ``$root`` and ``$parent`` read the right record.
+    """
 
     depth: int
+    ancestors: tuple[str, ...] = ()
 
     def _name(self, base: str) -> str:
         return base if self.depth == 0 else f"{base}{self.depth}"
@@ -139,8 +91,16 @@ class _Scope:
     def w(self) -> str:
         return self._name("w")
 
-    def inner(self) -> _Scope:
-        return _Scope(self.depth + 1)
+    @property
+    def up(self) -> str:
+        """The ancestors tuple, as an expression."""
+        if not self.ancestors:
+            return "a"
+        return f"(*a, {', '.join(self.ancestors)})"
+
+    def inner(self, descends: bool) -> _Scope:
+        ancestors = (*self.ancestors, self.src) if descends else self.ancestors
+        return _Scope(self.depth + 1, ancestors)
 
 
 class _Source:
@@ -220,6 +180,10 @@ def _emit_put(
 def _emit_when(
     src: _Source, sc: _Scope, when: Predicate | None, spec: When | None, indent: int
 ) -> int:
+    if spec is not None and reads_scope(spec):
+        holds = src.bind("W", compile_scoped_when(spec))
+        src.emit(indent, f"if {holds}({sc.src}, {sc.up}, n):")
+        return indent + 1
     if when is None:
         return indent
     condition = spec[0] if isinstance(spec, list) and len(spec) == 1 else spec
@@ -285,7 +249,10 @@ def _emit_step(src: _Source, v: str, fn: StepFn, spec: StepSpec, indent: int) ->
 def _emit_field(src: _Source, sc: _Scope, plan: FieldPlan, indent: int) -> None:
     v = sc.v
     indent = _emit_when(src, sc, plan.when, plan.when_spec, indent)
-    _emit_get(src, sc, v, plan.get, plan.get_segments, indent)
+    if plan.scoped is not None:
+        src.emit(indent, f"{v} = {src.bind('G', plan.scoped)}({sc.src}, {sc.up}, n)")
+    else:
+        _emit_get(src, sc, v, plan.get, plan.get_segments, indent)
     if plan.pipe is not None:
         _emit_pipe(src, sc, plan.pipe, indent)
     src.emit(indent, f"if {_absent(v)}:")
@@ -308,7 +275,7 @@ def _emit_const(src: _Source, sc: _Scope, plan: ConstPlan, indent: int) -> None:
 
 def _emit_object(src: _Source, sc: _Scope, plan: ObjectPlan, indent: int) -> None:
     """The nested rules run inline, inside their own try so failures name the nested rule."""
-    inner = sc.inner()
+    inner = sc.inner(descends=plan.get is not None)
     element, built = inner.src, inner.out
     indent = _emit_when(src, sc, plan.when, plan.when_spec, indent)
     if plan.get is None:
@@ -343,16 +310,7 @@ def _emit_list(src: _Source, sc: _Scope, plans: Sequence[Plan], indent: int) -> 
         elif isinstance(plan, ObjectPlan):
             _emit_object(src, sc, plan, indent)
         else:
-            src.emit(indent, f"{src.bind('X', plan.run)}({sc.src}, {sc.out})")
-
-
-def _check_source(text: str) -> None:
-    """Defence in depth: only template words, generated names, digits and punctuation."""
-    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
-        if word not in _ALLOWED_NAMES and not _GENERATED_NAME.match(word):
-            raise AssertionError(f"generated code holds an unexpected name {word!r}")
-    if re.search(r"['\"#\\]", text):
-        raise AssertionError("generated code holds a literal")
+            src.emit(indent, f"{src.bind('X', plan.run)}({sc.src}, {sc.out}, {sc.up}, n)")
 
 
 def generate(plans: Sequence[Plan], label: str) -> tuple[RuleListFn, str]:
@@ -360,7 +318,7 @@ def generate(plans: Sequence[Plan], label: str) -> tuple[RuleListFn, str]:
     src = _Source()
     scope = _Scope(0)
     src.emit(0, "def make():")
-    src.emit(1, "def run(src, out):")
+    src.emit(1, "def run(src, out, a, n):")
     src.emit(2, "r = 0")
     src.emit(2, "try:")
     _emit_list(src, scope, plans, 3)
@@ -368,7 +326,7 @@ def generate(plans: Sequence[Plan], label: str) -> tuple[RuleListFn, str]:
     src.emit(3, "raise Located(r, exc) from exc")
     src.emit(1, "return run")
     text = "\n".join(src.lines) + "\n"
-    _check_source(text)
+    check_source(text)
     namespace: dict[str, Any] = {
         "__builtins__": {},
         "MISSING": MISSING,

@@ -19,6 +19,7 @@ from mappings.rules import RuleCompiler
 from mappings.runners import CompiledList, discriminators, selector
 from mappings.spec import MappingFile, Rule
 from mappings.steps import BuildContext
+from mappings.totals import Completer, totals_completer
 from mappings.valuemaps import compile_value_map
 from mappings.xref import XrefResolver
 
@@ -64,6 +65,10 @@ class CompiledMapping:
             )
             for direction in ("inbound", "outbound")
         }
+        # Inbound only: outbound, the canonical document already holds its amounts.
+        self._complete: Completer | None = (
+            totals_completer(self.model) if spec.compute_totals else None
+        )
         self._native_key = compile_getter(parse_path(spec.key))
         self._canonical_key = self._canonical_key_getter(spec.rules)
 
@@ -132,7 +137,9 @@ class CompiledMapping:
             for name, reason, reject in self._filters[direction]:
                 if reject(record):
                     return Rejected(self.record_key(record, direction), name, reason, direction)
-            compiled.run(record, out)
+            compiled.run(record, out, (), 0)
+            if self._complete is not None and direction == "inbound":
+                self._complete(out)
         except Located as located:
             rule = compiled.rules[located.index]
             error = located.error

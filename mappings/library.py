@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from mappings.errors import StepError
+from mappings.functions_amounts import AMOUNT_FUNCTIONS
 from mappings.functions_numbers import NUMBER_FUNCTIONS
 from mappings.functions_text import TEXT_FUNCTIONS
 from mappings.functions_time import TIME_FUNCTIONS
@@ -79,6 +80,7 @@ FUNCTIONS: Mapping[str, Function] = {
     for function in (
         *TEXT_FUNCTIONS,
         *NUMBER_FUNCTIONS,
+        *AMOUNT_FUNCTIONS,
         *TIME_FUNCTIONS,
         Function("map", "Translate through a named value map.", _map, MapParams, True, _flip_map),
         Function(

@@ -26,6 +26,8 @@ APPEND: Final = _Marker("[+]")
 Segment = str | int | _Marker
 Getter = Callable[[Any], Any]
 Setter = Callable[[dict[str, Any], Any], None]
+# Reads $root., $parent. and $index sources: (element, ancestors, position) -> value.
+ScopedGetter = Callable[[Any, tuple[Any, ...], int], Any]
 
 _TOKEN = re.compile(
     r"(?:^|\.)(?P<key>[^.\[\]'\"\s]+)"
@@ -34,10 +36,34 @@ _TOKEN = re.compile(
 )
 EMPTY_TYPES: Final = frozenset({str, list, dict, tuple})
 
+# Read-only source prefixes inside nested rules: the record, the enclosing element, the position.
+SCOPES: Final = {"$root": "root", "$parent": "parent"}
+POSITIONS: Final = {"$index": "index", "$index0": "index0"}
+SELF: Final = "self"
+
 
 def is_absent(value: Any) -> bool:
     """Missing, None, or an empty string, list or object."""
     return value is MISSING or value is None or (type(value) in EMPTY_TYPES and not value)
+
+
+def split_scope(text: str) -> tuple[str, str]:
+    """``('root', 'currency')`` for ``$root.currency``; ``('self', text)`` for a plain path."""
+    if text in POSITIONS:
+        return POSITIONS[text], "$"
+    for prefix, scope in SCOPES.items():
+        if text == prefix:
+            return scope, "$"
+        if text.startswith(f"{prefix}.") or text.startswith(f"{prefix}["):
+            rest = text[len(prefix) :].removeprefix(".")
+            return scope, rest
+    return SELF, text
+
+
+def parse_source(text: str) -> tuple[str, tuple[Segment, ...]]:
+    """A source path with its scope (self, root, parent, index, index0)."""
+    scope, rest = split_scope(text)
+    return scope, parse_path(rest)
 
 
 def parse_path(text: str) -> tuple[Segment, ...]:
@@ -51,6 +77,11 @@ def parse_path(text: str) -> tuple[Segment, ...]:
         if match is None or match.end() == position:
             raise ValueError(f"invalid path {text!r} at character {position + 1}")
         if match["key"] is not None:
+            if match["key"].startswith("$"):
+                raise ValueError(
+                    f"invalid path {text!r}: only sources begin with $root., $parent., $index "
+                    "or $index0 (quote a key starting with $: ['$key'])"
+                )
             segments.append(match["key"])
         elif match["quoted"] is not None:
             segments.append(match["quoted"])
@@ -278,3 +309,17 @@ def _wildcard_setter(segments: tuple[Segment, ...]) -> Setter:
                 rest_setter(element, value)
 
     return set_all
+
+
+def scoped_reader(scope: str, segments: tuple[Segment, ...]) -> ScopedGetter:
+    """Read a source given the element, its ancestors (record first) and its position."""
+    if scope == "index":
+        return lambda element, ancestors, position: position + 1
+    if scope == "index0":
+        return lambda element, ancestors, position: position
+    get = compile_getter(segments)
+    if scope == "root":
+        return lambda element, ancestors, position: get(ancestors[0] if ancestors else element)
+    if scope == "parent":
+        return lambda element, ancestors, position: get(ancestors[-1])
+    return lambda element, ancestors, position: get(element)

@@ -9,12 +9,14 @@ from typing import Any
 from mappings.library import Pipeline
 from mappings.paths import (
     Getter,
+    ScopedGetter,
     Segment,
     Setter,
 )
 from mappings.spec import When
 
-RuleListFn = Callable[[dict[str, Any], dict[str, Any]], None]
+# A rule list runs on (element, output, ancestors from the record down, position in its each).
+RuleListFn = Callable[[dict[str, Any], dict[str, Any], tuple[Any, ...], int], None]
 Predicate = Callable[[dict[str, Any]], bool]
 
 
@@ -40,6 +42,7 @@ class FieldPlan:
     when_spec: When | None
     default: Callable[[], Any] | None
     required: bool
+    scoped: ScopedGetter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,10 @@ class ConstPlan:
 
 @dataclass(frozen=True, slots=True)
 class ObjectPlan:
-    """Map one object (or the record itself, when ``get`` is None) with a nested list."""
+    """Map one object (or the record itself, when ``get`` is None) with a nested list.
+
+    Objects with a source are one level deeper for ``$parent``; the record's own are not.
+    """
 
     get: Getter | None
     get_segments: tuple[Segment, ...] | None
@@ -72,7 +78,7 @@ class ObjectPlan:
 
 @dataclass(frozen=True, slots=True)
 class CallPlan:
-    """A rule run by its own function (each sub-mappings)."""
+    """A rule run by its own function (each sub-mappings), given ancestors and position."""
 
     run: RuleListFn
 

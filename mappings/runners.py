@@ -8,18 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from mappings.codegen import generate
-from mappings.conditions import Predicate
+from mappings.conditions import Predicate, ScopedPredicate
 from mappings.errors import RuleFailure, RuleInfo, StepError
 from mappings.paths import (
     APPEND,
     MISSING,
+    SELF,
     Getter,
+    ScopedGetter,
     Segment,
     Setter,
     compile_getter,
     compile_setter,
     is_absent,
     parse_path,
+    parse_source,
+    scoped_reader,
 )
 from mappings.plans import (
     ConstPlan,
@@ -131,11 +135,17 @@ def nested_failure(compiled: CompiledList, located: Located, prefix: str) -> Rul
     return RuleFailure(rule.info, _join(prefix, rule.field), message)
 
 
-def run_nested(compiled: CompiledList, element: dict[str, Any], prefix: str) -> Any:
+def run_nested(
+    compiled: CompiledList,
+    element: dict[str, Any],
+    prefix: str,
+    ancestors: tuple[Any, ...] = (),
+    position: int = 0,
+) -> Any:
     """Apply a nested rule list to one element; failures carry the full field path."""
     out: dict[str, Any] = {}
     try:
-        compiled.run(element, out)
+        compiled.run(element, out, ancestors, position)
     except Located as located:
         raise nested_failure(compiled, located, prefix) from located.error
     return out
@@ -187,57 +197,134 @@ def _describe(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}"
 
 
+@dataclass(frozen=True, slots=True)
+class EachShape:
+    """How an each rule walks its list: plain, flattening ``a[*].b``, or grouping by a key."""
+
+    flatten: Getter | None = None
+    group_by: Getter | None = None
+
+
+PLAIN = EachShape()
+
+
+def _elements(items: Any, shape: EachShape, source: str) -> list[tuple[Any, Any]]:
+    """The elements, each with the element it was flattened out of (or None)."""
+    if not isinstance(items, list | tuple):
+        raise StepError(f"{source} is not a list", type(items).__name__)
+    inner = shape.flatten
+    if inner is None:
+        return [(element, None) for element in items]
+    found: list[tuple[Any, Any]] = []
+    for position, parent in enumerate(items):
+        if not isinstance(parent, dict):
+            raise StepError(f"element {position} of {source} is not an object", parent)
+        nested = inner(parent)
+        if is_absent(nested):
+            continue
+        if not isinstance(nested, list | tuple):
+            raise StepError(f"{source}: element {position} holds no list", nested)
+        found.extend((element, parent) for element in nested)
+    return found
+
+
+def _groups(elements: list[Any], key_of: Getter) -> list[tuple[Any, Any]]:
+    """One ``{key, items}`` object per distinct key, in order of first appearance."""
+    groups: dict[Any, list[Any]] = {}
+    for element in elements:
+        key = key_of(element)
+        key = None if is_absent(key) else key
+        try:
+            groups.setdefault(key, []).append(element)
+        except TypeError:
+            raise StepError("group_by: the key is not a plain value", key) from None
+    return [
+        ({"items": items} if key is None else {"key": key, "items": items}, None)
+        for key, items in groups.items()
+    ]
+
+
 def each_runner(
     get: Getter,
     put: Setter,
-    when: Predicate | None,
+    when: ScopedPredicate | None,
     keep: Predicate | None,
     nested: CompiledList,
     source: str,
     target: str,
+    shape: EachShape = PLAIN,
 ) -> RuleFn:
-    def run(src: dict[str, Any], out: dict[str, Any]) -> None:
-        if when is not None and not when(src):
+    """Map every element (or every group) of a list with the nested rules."""
+
+    def run(src: dict[str, Any], out: dict[str, Any], ancestors: tuple[Any, ...], n: int) -> None:
+        if when is not None and not when(src, ancestors, n):
             return
         items = get(src)
         if is_absent(items):
             return
-        if not isinstance(items, list | tuple):
-            raise StepError(f"{source} is not a list", type(items).__name__)
-        mapped: list[Any] = []
-        for position, element in enumerate(items):
+        kept: list[tuple[Any, Any]] = []
+        for position, (element, parent) in enumerate(_elements(items, shape, source)):
             if not isinstance(element, dict):
                 raise StepError(f"element {position} of {source} is not an object", element)
-            if keep is not None and not keep(element):
-                continue
-            mapped.append(run_nested(nested, element, f"{target}[{len(mapped)}]"))
+            if keep is None or keep(element):
+                kept.append((element, parent))
+        if shape.group_by is not None:
+            kept = _groups([element for element, _ in kept], shape.group_by)
+        up = (*ancestors, src)
+        mapped: list[Any] = []
+        for element, parent in kept:
+            chain = up if parent is None else (*up, parent)
+            prefix = f"{target}[{len(mapped)}]"
+            mapped.append(run_nested(nested, element, prefix, chain, len(mapped)))
         if mapped:
             put(out, mapped)
 
     return run
 
 
-def _object_runner(
-    get: Getter | None,
-    put: Setter,
-    when: Predicate | None,
-    nested: CompiledList,
-    source: str,
-    target: str,
-) -> RuleFn:
-    def run(src: dict[str, Any], out: dict[str, Any]) -> None:
-        if when is not None and not when(src):
+def ungroup_runner(each: RuleFn, target: str, key_path: str) -> RuleFn:
+    """The reverse of group_by: every group's items, flat, each given its group's key."""
+    put = compile_setter(parse_path(target))
+    get = compile_getter(parse_path(target))
+    put_key = compile_setter(parse_path(key_path))
+    get_key = compile_getter(parse_path(key_path))
+
+    def run(src: dict[str, Any], out: dict[str, Any], ancestors: tuple[Any, ...], n: int) -> None:
+        staged: dict[str, Any] = {}
+        each(src, staged, ancestors, n)
+        groups = get(staged)
+        if is_absent(groups):
             return
-        element = src if get is None else get(src)
-        if is_absent(element):
-            return
-        if not isinstance(element, dict):
-            raise StepError(f"{source} is not an object", type(element).__name__)
-        mapped = run_nested(nested, element, target)
-        if mapped:
-            put(out, mapped)
+        flat: list[Any] = []
+        for group in groups:
+            key = group.get("key", MISSING)
+            for item in group.get("items") or ():
+                if isinstance(item, dict) and not is_absent(key) and is_absent(get_key(item)):
+                    put_key(item, key)
+                flat.append(item)
+        if flat:
+            put(out, flat)
 
     return run
+
+
+def scoped_getter(source: str | list[str]) -> ScopedGetter | None:
+    """A reader for $root., $parent. and $index sources; None when all are plain paths."""
+    texts = [source] if isinstance(source, str) else source
+    parts = [parse_source(text) for text in texts]
+    if all(scope == SELF for scope, _ in parts):
+        return None
+    readers = tuple(scoped_reader(scope, segments) for scope, segments in parts)
+    if isinstance(source, str):
+        return readers[0]
+
+    def get_all(element: Any, ancestors: tuple[Any, ...], position: int) -> Any:
+        values = [read(element, ancestors, position) for read in readers]
+        if all(is_absent(value) for value in values):
+            return MISSING
+        return [None if value is MISSING else value for value in values]
+
+    return get_all
 
 
 def setter_for(path: str) -> Setter:

@@ -16,7 +16,7 @@ from pydantic import (
 
 from canonical.schema import MODELS
 from mappings.library import parse_step, step_json_schema
-from mappings.paths import APPEND, WILDCARD, parse_path
+from mappings.paths import APPEND, SELF, WILDCARD, parse_path, parse_source, split_scope
 from mappings.steps import StepSpec
 
 Scalar = str | int | bool | None
@@ -56,14 +56,28 @@ def _check_path(value: str | list[str] | None) -> str | list[str] | None:
     return value
 
 
+def _check_source(value: str | list[str] | None) -> str | list[str] | None:
+    for text in [value] if isinstance(value, str) else value or []:
+        parse_source(text)
+    return value
+
+
+def _scoped(value: str | list[str] | None) -> bool:
+    texts = [value] if isinstance(value, str) else value or []
+    return any(split_scope(text)[0] != SELF for text in texts)
+
+
 class Condition(Strict):
     """Compare the value at a path: eq, ne, in, not_in, exists or missing."""
 
-    path: str = Field(description="Path in the record the rule reads (native, inbound).")
+    path: str = Field(
+        description="Path in the record the rule reads (native, inbound); a rule's when may "
+        "also read $root.<path>, $parent.<path> or $index."
+    )
     op: ConditionOp = Field("eq", description="Comparison; exists/missing take no value.")
     value: Any = Field(None, description="Value to compare with (a list for in/not_in).")
 
-    _path = field_validator("path")(_check_path)
+    _path = field_validator("path")(_check_source)
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Self:
@@ -80,6 +94,13 @@ class Condition(Strict):
 When = Condition | list[Condition]
 
 
+def _plain_when(when: When | None) -> When | None:
+    conditions = [when] if isinstance(when, Condition) else when or []
+    if any(split_scope(condition.path)[0] != SELF for condition in conditions):
+        raise ValueError("only a rule's when reads $root, $parent or $index")
+    return when
+
+
 class Lookup(Strict):
     """Translate the value, an id of another entity, through the xref table."""
 
@@ -94,6 +115,15 @@ class Nested(Strict):
     keep_if: When | None = Field(
         None, description="Only elements for which this holds are mapped (each only)."
     )
+    group_by: str | None = Field(
+        None,
+        description="each only: group the elements by the value at this path; the rules then "
+        "map one {key, items} object per group (in order of first appearance). Reverse: "
+        "the items are written back flat, each with the group's key at this path.",
+    )
+
+    _group_by = field_validator("group_by")(_check_path)
+    _keep_if = field_validator("keep_if")(_plain_when)
 
 
 class Rule(Strict):
@@ -103,7 +133,11 @@ class Rule(Strict):
         None, description="Path written: canonical inbound. A list spreads a list value."
     )
     source: str | list[str] | None = Field(
-        None, description="Path read: native inbound. A list reads several values as one list."
+        None,
+        description="Path read: native inbound. A list reads several values as one list. "
+        "In nested rules, $root.<path> reads the record, $parent.<path> the enclosing "
+        "element, and $index / $index0 give the element's position in its each "
+        "(1-based / 0-based); such field rules have no derived reverse.",
     )
     const: Any = Field(None, description="A constant to write instead of reading a source.")
     default: Any = Field(None, description="Written when the value is missing, null or empty.")
@@ -123,7 +157,8 @@ class Rule(Strict):
     )
     note: str | None = Field(None, description="Free text for readers.")
 
-    _paths = field_validator("target", "source")(_check_path)
+    _target = field_validator("target")(_check_path)
+    _source = field_validator("source")(_check_source)
 
     @property
     def kind(self) -> str:
@@ -162,12 +197,24 @@ class Rule(Strict):
         if kind != "field" and (isinstance(self.source, list) or isinstance(self.target, list)):
             raise ValueError("only field rules read or write several paths")
         for path in [self.source] if isinstance(self.source, str) else self.source or []:
-            if APPEND in parse_path(path):
+            if APPEND in parse_source(path)[1]:
                 raise ValueError("[+] appends, so it may appear only in a target")
-        if kind == "each" and isinstance(self.source, str) and WILDCARD in parse_path(self.source):
-            raise ValueError("an each rule's source is the list itself, without [*]")
-        if kind == "object" and self.object_ is not None and self.object_.keep_if is not None:
-            raise ValueError("keep_if filters list elements; use when on an object rule")
+        if kind != "field" and _scoped(self.source):
+            raise ValueError("only field rules read $root, $parent or $index")
+        if kind == "each" and isinstance(self.source, str):
+            segments = parse_path(self.source)
+            if segments.count(WILDCARD) > 1 or (segments and segments[-1] is WILDCARD):
+                raise ValueError(
+                    "an each rule's source is the list itself, without [*] "
+                    "(or one nested list to flatten: lines[*].allocations)"
+                )
+            if WILDCARD in segments and self.each is not None and self.each.group_by:
+                raise ValueError("an each rule either flattens ([*]) or groups (group_by)")
+        if kind == "object" and self.object_ is not None:
+            if self.object_.keep_if is not None:
+                raise ValueError("keep_if filters list elements; use when on an object rule")
+            if self.object_.group_by is not None:
+                raise ValueError("group_by groups list elements; it belongs to an each rule")
         return self
 
 
@@ -198,6 +245,8 @@ class Filter(Strict):
         "inbound", description="inbound tests native records, outbound canonical ones."
     )
 
+    _reject_if = field_validator("reject_if")(_plain_when)
+
 
 class MappingFile(Strict):
     """A mapping between one system's entity and a canonical model, both ways."""
@@ -216,6 +265,14 @@ class MappingFile(Strict):
     )
     filters: list[Filter] = Field(default_factory=list, description="Whole-record filters.")
     rules: list[Rule] = Field(min_length=1, description="Rules applied in order.")
+    compute_totals: bool = Field(
+        False,
+        description="Priced documents (Order, PurchaseOrder, Invoice): after the rules, fill "
+        "each line's missing line_total, the missing tax_subtotals and the missing totals "
+        "with the canonical arithmetic (canonical/pricing.py); amounts the rules wrote are "
+        "kept and checked by validation. Inbound only; outbound the rules decide what is "
+        "written back.",
+    )
 
     _key = field_validator("key")(_check_path)
 
@@ -225,6 +282,13 @@ class MappingFile(Strict):
         if value not in MODELS:
             raise ValueError(f"unknown canonical model {value!r}; known: {', '.join(MODELS)}")
         return value
+
+    @model_validator(mode="after")
+    def _totals_on_priced_documents(self) -> Self:
+        fields = MODELS[self.canonical].model_fields if self.canonical in MODELS else {}
+        if self.compute_totals and not {"lines", "tax_subtotals", "totals"} <= set(fields):
+            raise ValueError(f"compute_totals needs a priced document; {self.canonical} is not")
+        return self
 
 
 Nested.model_rebuild()

@@ -59,18 +59,39 @@ def examples_dir(mapping_file: Path) -> Path:
 
 
 def _plain(value: Any) -> Any:
-    """Comparable, JSON-like values: tuples become lists, dates text, Decimals stay exact."""
+    """Comparable, JSON-like values: tuples become lists, dates text, numbers exact Decimals.
+
+    Numbers compare by value (``Decimal('500.00') == 500``); a float is read through its
+    shortest text, as JSON examples are.
+    """
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _shown(value: Any) -> Any:
+    """Numbers printed as JSON numbers, one text per value, so a diff shows real changes."""
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite():
+        if value == value.to_integral_value():
+            return int(value)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else f"{value.normalize()} (decimal)"
     return value
 
 
 def _text(value: Any) -> list[str]:
-    return json.dumps(value, indent=2, sort_keys=True, default=str, ensure_ascii=False).splitlines(
+    shown = _shown(_plain(value))
+    return json.dumps(shown, indent=2, sort_keys=True, default=str, ensure_ascii=False).splitlines(
         keepends=True
     )
 
@@ -100,13 +121,14 @@ def _inbound(mapping: CompiledMapping, name: str, folder: Path) -> ExampleResult
     label = str(mapping.file)
     expected_file = folder / f"{name}.canonical.json"
     try:
-        expected = mapping.model.model_validate(_read_json(expected_file)).model_dump(mode="json")
+        expected_model = mapping.model.model_validate(_read_json(expected_file))
+        expected = _plain(expected_model.model_dump(mode="python"))
         produced = mapping.to_model(_read_json(folder / f"{name}.native.json"))
     except (MappingError, ValidationError, OSError, ValueError) as exc:
         return ExampleResult(label, name, "inbound", False, error=str(exc))
     if isinstance(produced, Rejected):
         return ExampleResult(label, name, "inbound", False, error=f"rejected: {produced.reason}")
-    actual = produced.model_dump(mode="json")
+    actual = _plain(produced.model_dump(mode="python"))
     if actual == expected:
         return ExampleResult(label, name, "inbound", True)
     return ExampleResult(label, name, "inbound", False, _diff(expected, actual, expected_file.name))

@@ -75,8 +75,21 @@ def test_manifest_row_has_its_mapping_file(row: dict[str, str]) -> None:
     assert document["system"] == row["system"]
     assert document["entity"] == row["native entity"]
     assert document["canonical"] == row["canonical"]
-    blocked = (path.with_suffix(".examples") / "blocked").is_dir()
-    assert blocked == (row["direction"] != "both"), "blocked examples only for blocked rows"
+    examples = path.with_suffix(".examples")
+    blocked = (examples / "blocked").is_dir()
+    # Only outbound-only files park their examples; every two-way file runs them.
+    assert blocked == (row["direction"] == "outbound"), "blocked examples only for outbound rows"
+    if row["direction"] == "both":
+        assert sorted(examples.glob("*.native.json")), "a two-way file needs worked examples"
+
+
+def test_only_outbound_only_files_keep_blocked_examples() -> None:
+    outbound_only = {
+        mapping_path(ROOT, row["system"], row["file"])
+        for row in MANIFEST_ROWS
+        if row["direction"] == "outbound"
+    }
+    assert {blocked.parent.with_suffix(".yaml") for blocked in BLOCKED} == outbound_only
 
 
 def _as_examples(blocked: Path, tmp_path: Path) -> Path:
@@ -98,7 +111,7 @@ def test_blocked_examples_pass_outbound_and_still_fail_inbound(
     assert outbound
     assert len(outbound) == len(inbound)
     assert [result.describe() for result in outbound if not result.ok] == []
-    # Strict on purpose: once the engine can map these inbound, move the examples up a
+    # Strict on purpose: should the engine ever map these inbound, move the examples up a
     # level (mappings/README.md, "Blocked examples") so they run everywhere.
     unblocked = [result.example for result in inbound if result.ok]
     assert unblocked == [], f"inbound now passes for {unblocked}; unblock these examples"
