@@ -14,6 +14,7 @@ from reference.crm import (
     routes_deals,
     routes_history,
     routes_people,
+    routes_products,
 )
 from reference.crm.config import CrmSettings, Runtime
 from reference.crm.gate import WriteGate
@@ -21,9 +22,10 @@ from reference.crm.models import Base
 from reference.kit.db import make_engine, make_sessionmaker
 
 DESCRIPTION = """Reference CRM: accounts, contacts, leads, opportunities, service tickets,
-order history and credit-limit requests. OAuth2 client credentials (POST /oauth/token),
-scopes crm.read and crm.write. Lists page by an opaque `next_cursor` in (lastModified, id)
-order. Money is a decimal string ("25000.00"); timestamps are ISO 8601 UTC with offset."""
+order history, credit-limit requests and a product catalogue with price book entries.
+OAuth2 client credentials (POST /oauth/token), scopes crm.read and crm.write. Lists page
+by an opaque `next_cursor` in (lastModified, id) order. Money is a decimal string
+("25000.00"); timestamps are ISO 8601 UTC with offset."""
 
 
 def create_app(db_url: str, settings: CrmSettings | None = None) -> FastAPI:
@@ -47,6 +49,14 @@ def create_app(db_url: str, settings: CrmSettings | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "system": "crm"}
 
-    for module in (routes_auth, routes_accounts, routes_people, routes_deals, routes_history):
+    modules = (
+        routes_auth,
+        routes_accounts,
+        routes_people,
+        routes_deals,
+        routes_history,
+        routes_products,
+    )
+    for module in modules:
         app.include_router(module.router)
     return app

@@ -183,6 +183,55 @@ class CreditLimitRequest(RecordMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class Product(RecordMixin, Base):
+    """A catalogue product (Salesforce Product2); ``code`` is the seller's sku."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        sa.UniqueConstraint("code", name="uq_product_code"),
+        sa.Index("ix_products_changes", "last_modified", "id"),
+    )
+
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    family: Mapped[str | None] = mapped_column(sa.String(40))
+    gtin: Mapped[str | None] = mapped_column(sa.String(14))
+    unit_of_measure: Mapped[str | None] = mapped_column(sa.String(8))
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+
+
+class ProductExternalId(Base):
+    """A product's id in another system (``erp`` -> material number)."""
+
+    __tablename__ = "product_external_ids"
+    __table_args__ = (sa.UniqueConstraint("system", "external_id", name="uq_product_external_id"),)
+
+    product_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    system: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    external_id: Mapped[str] = mapped_column(sa.String(64))
+
+
+class PriceBookEntry(Base):
+    """A product's price in one price book and currency (Salesforce PricebookEntry)."""
+
+    __tablename__ = "price_book_entries"
+    __table_args__ = (
+        sa.UniqueConstraint("product_id", "price_book", "currency", name="uq_price_book_entry"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    product_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    price_book: Mapped[str] = mapped_column(sa.String(40))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+
+
 class IdempotencyKey(Base):
     """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
 
@@ -217,4 +266,5 @@ RECORD_MODELS: tuple[type[RecordMixin], ...] = (
     Ticket,
     CustomerOrder,
     CreditLimitRequest,
+    Product,
 )

@@ -9,7 +9,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from reference.kit.db import make_engine, make_sessionmaker
-from reference.oms import routes_customers, routes_fulfilment, routes_orders, routes_stock
+from reference.oms import (
+    routes_customers,
+    routes_fulfilment,
+    routes_orders,
+    routes_products,
+    routes_stock,
+)
 from reference.oms.auth import Keys
 from reference.oms.errors import install_handlers
 from reference.oms.models import Base
@@ -32,7 +38,8 @@ def create_app(db_url: str) -> FastAPI:
         title=TITLE,
         version="1.0",
         description=(
-            "Order management: channel orders, available-to-promise and allocation. "
+            "Order management: channel orders, available-to-promise, allocation and the sellable "
+            "catalogue. "
             "Send the API key in the X-API-Key header. See reference/oms/README.md."
         ),
         lifespan=lifespan,
@@ -50,4 +57,5 @@ def create_app(db_url: str) -> FastAPI:
     app.include_router(routes_fulfilment.router)
     app.include_router(routes_stock.router)
     app.include_router(routes_customers.router)
+    app.include_router(routes_products.router)
     return app

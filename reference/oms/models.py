@@ -80,6 +80,24 @@ class Atp(Base):
     warehouse: Mapped[Warehouse] = relationship(lazy="joined")
 
 
+class Product(Base):
+    """A sellable catalogue item and its list price, in integer minor units."""
+
+    __tablename__ = "oms_product"
+    __table_args__ = (sa.Index("ix_oms_product_updated", "updated_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_sku: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    gtin: Mapped[str | None] = mapped_column(sa.String(14))
+    list_price_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+
 class Order(Base):
     """A channel order and where it stands."""
 

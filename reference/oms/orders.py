@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from reference.oms import clock, geo, models, schemas
+from reference.oms import catalogue, clock, geo, models, schemas
 from reference.oms.errors import Conflict, Invalid, NotFound
 from reference.oms.status import HOLDING_STOCK, check_move
 
@@ -107,7 +107,7 @@ def create_order(session: Session, payload: schemas.OrderIn) -> tuple[models.Ord
                 line_no=line.line_no or index,
                 item_sku=line.item_sku,
                 qty_ordered=line.qty,
-                unit_price_minor=line.unit_price_minor,
+                unit_price_minor=_line_price(session, payload, index, line),
                 qty_allocated=0,
                 qty_shipped=0,
             )
@@ -123,6 +123,16 @@ def create_order(session: Session, payload: schemas.OrderIn) -> tuple[models.Ord
             raise
         return _same_or_conflict(raced, fingerprint), False
     return order, True
+
+
+def _line_price(
+    session: Session, payload: schemas.OrderIn, index: int, line: schemas.OrderLineIn
+) -> int:
+    """The line's own price, else the catalogue's list price in the order's currency."""
+    if line.unit_price_minor is not None:
+        return line.unit_price_minor
+    field = f"lines.{index - 1}.unit_price_minor"
+    return catalogue.list_price(session, line.item_sku, payload.currency, field)
 
 
 def _same_or_conflict(order: models.Order, fingerprint: str) -> models.Order:

@@ -78,7 +78,9 @@ class OrderLineIn(_In):
     line_no: int | None = Field(default=None, ge=1, le=9999)
     item_sku: Sku
     qty: int = Field(gt=0, le=1_000_000)
-    unit_price_minor: int = Field(ge=0, le=10**12)
+    unit_price_minor: int | None = Field(
+        default=None, ge=0, le=10**12, description="left out: the catalogue's list price"
+    )
 
 
 class OrderIn(_In):

@@ -274,6 +274,20 @@ def test_crm_master_data_writes(environ: dict[str, str]) -> None:
     write_and_read_back(
         loaded, environ, "contacts", contacts, keys=[f"con-{mark}-{n}" for n in range(3)]
     )
+    products = [
+        {
+            "productCode": f"PT-{mark}-{n}",
+            "name": f"Profile product {n}",
+            "externalIds": {"erp": f"PT-{mark}-{n}"},
+            "priceBookEntries": [{"currency": "EUR", "unitPrice": f"{n + 1}.50"}],
+        }
+        for n in range(3)
+    ]
+    first = write_and_read_back(loaded, environ, "products", products)
+    # the upsert is by ERP number: new prices for the same products update them
+    for record in products:
+        record["priceBookEntries"] = [{"currency": "EUR", "unitPrice": "9.90"}]
+    assert write_and_read_back(loaded, environ, "products", products) == first
 
 
 def test_erp_master_data_writes(environ: dict[str, str]) -> None:
@@ -330,6 +344,17 @@ def test_oms_master_data_writes(environ: dict[str, str]) -> None:
         for row in rows[:3]
     ]
     write_and_read_back(loaded, environ, "inventory", updates)
+    products = [
+        {
+            "item_sku": f"PT-{mark}-{n}",
+            "name": f"Profile product {n}",
+            "list_price_minor": 150 + n,
+            "currency": "EUR",
+        }
+        for n in range(3)
+    ]
+    written = write_and_read_back(loaded, environ, "products", products)
+    assert written == [p["item_sku"] for p in products]
 
 
 def test_wms_master_data_writes(environ: dict[str, str]) -> None:
