@@ -68,7 +68,7 @@ class Env:
             },
             "theirs": {
                 "qualifier": "ZZ" if x12 else "14",
-                "id": "RETAILMART" if x12 else "4098765000004",
+                "id": "RETAILMART" if x12 else "4098765000003",
             },
             "documents": {
                 "inbound": ["850", "855", "856", "810", "997"]
