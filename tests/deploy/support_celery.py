@@ -292,6 +292,30 @@ class CeleryStack:
             raise self.fail(f"run {run_id} of {dag_id} ended {states['run']}; tasks: {tasks}")
         return run_id
 
+    def asset_triggered_runs(self, dag_id: str) -> list[tuple[str, str | None]]:
+        """(run_id, state) of the runs an asset event created for ``dag_id``."""
+        rows = self.query(
+            "SELECT run_id, state FROM dag_run WHERE dag_id = :dag_id "
+            "AND run_type = 'asset_triggered' ORDER BY id",
+            dag_id=dag_id,
+        )
+        return [(str(r[0]), r[1]) for r in rows]
+
+    def wait_for_asset_triggered_run(self, dag_id: str, *, timeout: float = 180.0) -> str:
+        """Wait for a run of ``dag_id`` that an asset event created to end; its run id."""
+        found: dict[str, list[tuple[str, str | None]]] = {"runs": []}
+
+        def finished() -> bool:
+            found["runs"] = self.asset_triggered_runs(dag_id)
+            return any(state in TERMINAL_STATES for _, state in found["runs"])
+
+        self.wait_until(f"an asset-triggered run of {dag_id}", finished, timeout, every=2.0)
+        run_id, state = next((r, s) for r, s in found["runs"] if s in TERMINAL_STATES)
+        if state != "success":
+            tasks = self.task_states(dag_id, run_id)
+            raise self.fail(f"asset-triggered run {run_id} of {dag_id} ended {state}; {tasks}")
+        return run_id
+
     def listening_addresses(self) -> set[tuple[str, int, str]]:
         """(ip, port, process name) of every TCP socket our process groups listen on."""
         import psutil
