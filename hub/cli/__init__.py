@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import db, demo, dlq, edi, mapping, runs, schema, sync, systems
+from hub.cli import db, demo, dlq, edi, mapping, runs, schema, sync, systems, up
 
 app = typer.Typer(
     name="hub",
@@ -21,5 +21,6 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(edi.app, name="edi")
 app.command("demo")(demo.demo)
+app.command("up")(up.up)
 
 __all__ = ["app"]

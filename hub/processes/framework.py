@@ -148,12 +148,20 @@ def wait_for(
     interval: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> StepResult:
-    """Run a waiting step until nothing is left waiting or ``timeout`` passes."""
+    """Run a waiting step until nothing is left waiting or ``timeout`` passes.
+
+    Each poll reports what moved during that poll, so the counts are summed over the polls;
+    only ``waiting`` is taken from the last one.
+    """
     deadline = time.monotonic() + timeout
+    total = StepResult()
     while True:
         result = step.run(ctx)
-        if result.counts.get("waiting", 0) == 0 or time.monotonic() >= deadline:
-            return result
+        total.counts.update({k: v for k, v in result.counts.items() if k != "waiting"})
+        total.notes.extend(result.notes)
+        total.counts["waiting"] = result.counts.get("waiting", 0)
+        if total.counts["waiting"] == 0 or time.monotonic() >= deadline:
+            return total
         sleep(interval)
 
 
