@@ -1,4 +1,4 @@
-"""`hub sync`: run a flow once, and show where every flow stands."""
+"""`hub sync`: run a flow once, show where every flow stands, release a dead run's lease."""
 
 from __future__ import annotations
 
@@ -182,3 +182,54 @@ def status(
             str(row.open_dead_letters),
         )
     console.print(table)
+
+
+@app.command("unlock")
+def unlock(
+    flow_name: str = typer.Argument(..., metavar="FLOW", help="Flow whose lease to release."),
+    partition: int | None = typer.Option(
+        None, "--partition", help="Only this partition (0-based); default every lease of FLOW."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    flows: Path = FlowsOption,
+) -> None:
+    """Release FLOW's run lease, left behind by a run that died on another host."""
+    from hub.flows.loader import load_flows
+    from hub.flows.workspace import state_sessions
+    from hub.sync.locks import leases_of
+    from hub.sync.locks import unlock as release_leases
+
+    console = Console()
+    key: str | None = None
+    if partition is not None:
+        try:
+            specs = load_flows(flows)
+        except FlowError as exc:
+            raise fail(console, str(exc)) from None
+        spec = specs.get(flow_name)
+        if spec is None:
+            raise fail(console, f"no flow named {flow_name!r}")
+        if not 0 <= partition < spec.partitions.count:
+            raise fail(console, f"flow {flow_name} has {spec.partitions.count} partition(s)")
+        key = spec.partition_key(partition)
+    with state_sessions() as sessions:
+        with sessions() as session:
+            held = leases_of(session, flow_name, key)
+        if not held:
+            console.print(f"flow {flow_name}: no lease held", highlight=False)
+            return
+        table = Table(title=f"Leases of {flow_name}")
+        for column in ("partition", "owner", "acquired", "expires"):
+            table.add_column(column)
+        for lease in held:
+            table.add_row(
+                lease.partition or "-", lease.owner, when(lease.acquired_at), when(lease.expires_at)
+            )
+        console.print(table)
+        if not yes and not typer.confirm(
+            "Release these leases? Only do so when their runs are no longer running."
+        ):
+            raise typer.Exit(code=1)
+        with sessions.begin() as session:
+            released = release_leases(session, flow_name, key)
+    console.print(f"flow {flow_name}: released {len(released)} lease(s)", highlight=False)

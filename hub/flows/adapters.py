@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from connectors.soap.client import SoapClient
 from connectors.soap.faults import SoapClientFault
 from connectors.soap.records import plain
 from hub.flows.model import MergeSpec, PatchSpec, TargetEndpoint
+from hub.sync.targets import TargetReader, target_reader
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ SNAPSHOT_AT = "snapshot_at"
 SNAPSHOT_KEY = "snapshot_key"
 # Failures that hit every record alike: the engine stops the run instead.
 _STOPPING = (AuthError, ConfigError)
+# Merge reads of one batch in flight at once (each is a round trip to the target).
+MERGE_WORKERS = 8
 
 
 def _now() -> datetime:
@@ -87,6 +91,7 @@ class AdaptedSink:
         self.inner = inner
         self.target = target
         self.client = client
+        self.merge_workers = MERGE_WORKERS
         if (target.merge or target.patch) and client is None:
             raise ConfigError(f"{target.system}: merge and patch need the connector's client")
 
@@ -103,14 +108,14 @@ class AdaptedSink:
         )
         results: list[WriteResult | None] = [None] * len(records)
         prepared: list[Record] = []
-        for index, record in enumerate(records):
-            try:
-                prepared.append(self._prepare(entity, record))
-            except _STOPPING:
-                raise
-            except ConnectorError as exc:
-                results[index] = WriteResult.failure(exc)
+        for index, (record, outcome) in enumerate(
+            zip(records, self._prepared(entity, records), strict=True)
+        ):
+            if isinstance(outcome, ConnectorError):
+                results[index] = WriteResult.failure(outcome)
                 prepared.append(record)
+            else:
+                prepared.append(outcome)
         patch = self.target.patch
         rest: list[int] = []
         for index, record in enumerate(prepared):
@@ -134,7 +139,36 @@ class AdaptedSink:
                 results[index] = result
         return [self._keyed(prepared[i], result) for i, result in enumerate(results)]
 
+    def reader(self, entity: str) -> TargetReader | None:
+        """How to read the target back (the engine looks for creates a crash left behind)."""
+        return target_reader(self.inner, entity)
+
     # steps -------------------------------------------------------------------------------
+
+    def _prepared(self, entity: str, records: Sequence[Record]) -> list[Record | ConnectorError]:
+        """Each record prepared, or the error that kept it from being prepared.
+
+        Merge reads are one round trip per record: a few run side by side (the client's
+        rate limit still paces them), as they make most of an update's time.
+        """
+        if self.target.merge is None or len(records) < 2 or self.merge_workers < 2:
+            return [self._prepare_one(entity, record) for record in records]
+        with ThreadPoolExecutor(max_workers=self.merge_workers) as pool:
+            futures = [pool.submit(self._prepare_one, entity, record) for record in records]
+            try:
+                return [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def _prepare_one(self, entity: str, record: Record) -> Record | ConnectorError:
+        try:
+            return self._prepare(entity, record)
+        except _STOPPING:
+            raise
+        except ConnectorError as exc:
+            return exc
 
     def _known(self, record: Record) -> bool:
         return not _absent(lookup(record, self.target.id_field, MISSING))
@@ -203,7 +237,10 @@ class AdaptedSink:
                 operation="update",
                 json=without_fields(record, template_fields(patch.path, id_field=id_field)),
                 headers=patch.headers,
-                retry_safe=patch.method == "PUT",
+                # The engine's PATCH sets absolute values on a known record: sent twice it
+                # leaves the same record, so a 503 or a lost answer is retried in place.
+                # A POST to a record path may append; it is not repeated.
+                retry_safe=patch.method in ("PUT", "PATCH"),
             )
         except _STOPPING:
             raise

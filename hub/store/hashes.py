@@ -40,24 +40,23 @@ def get_hashes(
 
 
 def set_hashes(session: Session, system: str, entity: str, hashes: Mapping[str, str]) -> None:
-    """Record the hashes just written to `system`'s `entity`, keyed by canonical id."""
+    """Record the hashes just written to `system`'s `entity`, keyed by canonical id.
+
+    One statement executed over all rows (executemany), rather than a multi-row VALUES
+    statement per chunk: it is compiled once, and a sync batch's commit is a hot path.
+    """
+    if not hashes:
+        return
     now = utcnow()
-    for chunk in _chunks(hashes):
-        statement = upsert_insert(session, RecordHash).values(
-            [
-                {
-                    "system": system,
-                    "entity": entity,
-                    "canonical_id": canonical_id,
-                    "hash": hashes[canonical_id],
-                    "written_at": now,
-                }
-                for canonical_id in chunk
-            ]
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[RecordHash.system, RecordHash.entity, RecordHash.canonical_id],
-                set_={"hash": statement.excluded.hash, "written_at": statement.excluded.written_at},
-            )
-        )
+    rows = [
+        {"system": system, "entity": entity, "canonical_id": cid, "hash": digest, "written_at": now}
+        for cid, digest in hashes.items()
+    ]
+    statement = upsert_insert(session, RecordHash)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[RecordHash.system, RecordHash.entity, RecordHash.canonical_id],
+            set_={"hash": statement.excluded.hash, "written_at": statement.excluded.written_at},
+        ),
+        rows,
+    )

@@ -211,6 +211,28 @@ class SyncLease(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class WriteIntent(Base):
+    """A create the sync engine is about to send to a target, kept until its batch commits.
+
+    A run killed after the target took the create but before the batch was recorded
+    leaves the row open; the next run reads the target for the record by its natural
+    keys and links it, so the retry updates it instead of creating it again.
+    """
+
+    __tablename__ = "sync_write_intents"
+    __table_args__ = (Index("ix_sync_write_intents_created_at", "flow", "partition", "created_at"),)
+
+    flow: Mapped[str] = mapped_column(String(128), primary_key=True)
+    partition: Mapped[str] = mapped_column(String(128), primary_key=True)
+    canonical_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    target_system: Mapped[str] = mapped_column(String(64))
+    target_entity: Mapped[str] = mapped_column(String(128))
+    keys: Mapped[Any] = mapped_column(JSONText, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class EdiDocument(Base):
     """A canonical document received from an EDI partner, or queued for sending to one."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,8 +19,9 @@ from hub.store.models import DeadLetter
 from hub.sync.commit import record_batch
 from hub.sync.context import FlowContext, RunOptions
 from hub.sync.deliver import deliver
+from hub.sync.intents import close_settled, creates_of, open_for, resolve
 from hub.sync.items import Item, Outcome
-from hub.sync.locks import acquire, new_owner, release, renew
+from hub.sync.locks import acquire, check_held, new_owner, release, renew
 from hub.sync.pipeline import BatchPlanner
 
 REPLAY_PARTITION = "dlq-replay"
@@ -107,13 +109,20 @@ def replay_letters(
     owner = opts.owner or new_owner()
     result = ReplayResult()
     with sessions.begin() as session:
-        acquire(session, flow.name, REPLAY_PARTITION, owner, opts.clock(), opts.lease_ttl)
+        began = opts.clock()
+        acquire(session, flow.name, REPLAY_PARTITION, owner, began, opts.lease_ttl)
         chosen = select_letters(session, flow.name, ids=ids, run_id=run_id, error_class=error_class)
     if ids is not None:
         result.skipped = sorted(set(ids) - set(chosen))
     try:
+        if not opts.dry_run and ctx.sink is not None and chosen:
+
+            def fence(session: Session) -> None:
+                renew(session, flow.name, REPLAY_PARTITION, owner, opts.clock(), opts.lease_ttl)
+
+            resolve(sessions, ctx, REPLAY_PARTITION, fence=fence)
         for start in range(0, len(chosen), chunk):
-            _replay_chunk(sessions, ctx, chosen[start : start + chunk], owner, opts, result)
+            _replay_chunk(sessions, ctx, chosen[start : start + chunk], owner, opts, result, began)
     finally:
         with sessions.begin() as session:
             release(session, flow.name, REPLAY_PARTITION, owner)
@@ -127,6 +136,7 @@ def _replay_chunk(
     owner: str,
     opts: RunOptions,
     result: ReplayResult,
+    began: datetime,
 ) -> None:
     flow = ctx.flow
     with sessions() as session:
@@ -142,10 +152,16 @@ def _replay_chunk(
     if opts.dry_run:
         return
     if ctx.sink is not None:
+        creates = creates_of(items)
+        if creates:
+            with sessions.begin() as session:
+                check_held(session, flow.name, REPLAY_PARTITION, owner)
+                open_for(session, ctx, REPLAY_PARTITION, creates, began)
         deliver(ctx.sink, flow.target.entity, items)
     with sessions.begin() as session:
         renew(session, flow.name, REPLAY_PARTITION, owner, opts.clock(), opts.lease_ttl)
         record_batch(session, ctx, items, None)
+        close_settled(session, flow.name, REPLAY_PARTITION, items)
         for item in items:
             assert item.replay_of is not None
             if item.outcome is Outcome.PENDING:

@@ -52,6 +52,7 @@ class Item:
     stage: str | None = None
     error: BaseException | None = None
     replay_of: int | None = None
+    intent: bool = False  # a write intent is open for this create until the batch commits
 
     def dead(self, stage: str, error: BaseException) -> None:
         """Mark the record for the dead-letter queue."""

@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 
 from hub.flows.model import FlowSpec
 from hub.store.hashes import get_hashes
-from hub.store.xref import canonical_id_for, system_id_for
 from hub.sync.context import FlowContext
 from hub.sync.cursor import Position, Window
 from hub.sync.errors import AmbiguousMatch, RecordFailure
 from hub.sync.hashing import idempotency_key, record_hash
 from hub.sync.items import Item, Outcome
 from hub.sync.keys import natural_keys, values_at
-from hub.sync.matchindex import candidates
+from hub.sync.matchindex import candidates_by_key
 from hub.sync.protocols import Rejected
+from hub.sync.xrefs import canonical_ids, system_ids
 
 _ID_NAMESPACE = uuid.UUID("5b1f0c7e-3d4a-4f7e-9c61-6a1d2b8e9f00")
 TOMBSTONE_HASH = "tombstone"
@@ -63,6 +63,10 @@ class BatchPlanner:
         self.source_exclude = volatile | self.flow.owned_by(self.flow.source.system)
         self._pending_keys: dict[tuple[str, str], str] = {}
         self._pending_sources: dict[str, str] = {}
+        # What the store knows about the batch being planned (see `_lookup`).
+        self._known: dict[str, str] = {}
+        self._candidates: dict[str, dict[str, set[str]]] = {}
+        self._source_ids: dict[str, str] = {}
 
     # positions ---------------------------------------------------------------------------
 
@@ -105,24 +109,29 @@ class BatchPlanner:
 
     def plan(self, items: Sequence[Item]) -> None:
         """Decide every handled item's outcome (map, validate, identify, compare, map out)."""
-        live: list[tuple[Item, dict[str, Any]]] = []
+        mapped: list[tuple[Item, dict[str, Any], dict[str, Any]]] = []
+        tombstones: list[Item] = []
         for item in items:
             if item.outcome is not Outcome.PENDING:
                 continue
             deleted_field = self.flow.source.deleted_field
             if deleted_field and _first(item.native, deleted_field):
-                self._tombstone(item)
+                tombstones.append(item)
                 continue
             canonical = self._inbound(item)
             if canonical is not None:
-                live.append((item, canonical))
+                mapped.append((item, *canonical))
+        if tombstones:
+            self._tombstones(tombstones)
+        live = self._identify_all(mapped)
         if self.index_only:
             for item, _ in live:
                 item.outcome = Outcome.INDEXED
             return
         self._compare(live)
 
-    def _inbound(self, item: Item) -> dict[str, Any] | None:
+    def _inbound(self, item: Item) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(JSON form, python form) of the validated canonical record, natural keys set."""
         try:
             mapped = self.ctx.inbound.to_canonical(item.native)
         except Exception as exc:
@@ -138,32 +147,62 @@ class BatchPlanner:
             return None
         canonical = model.model_dump(mode="json")
         item.keys = {rule.name: natural_keys(canonical, rule) for rule in self.flow.match_rules}
-        try:
-            item.canonical_id, item.source_linked = self._identify(item)
-        except AmbiguousMatch as exc:
-            if not self.index_only:
-                item.dead("identity", exc)
-                return None
-            # Indexing registers what a system holds: its own duplicates stay apart, and
-            # become candidates that make a later match ambiguous (dead-lettered then).
-            item.canonical_id, item.source_linked = self._new_identity(item), False
+        return canonical, model.model_dump(mode="python", exclude_none=True)
+
+    def _identify_all(
+        self, mapped: Sequence[tuple[Item, dict[str, Any], dict[str, Any]]]
+    ) -> list[tuple[Item, dict[str, Any]]]:
+        """Identify a batch's records with a few IN queries, then hash them."""
+        self._lookup([item for item, _, _ in mapped])
+        live: list[tuple[Item, dict[str, Any]]] = []
         ignored = self.compare_ignore
-        item.source_hash = record_hash(canonical, self.source_exclude | ignored)
-        item.target_hash = record_hash(canonical, self.target_exclude | ignored)
-        return model.model_dump(mode="python", exclude_none=True)
+        for item, canonical, python in mapped:
+            try:
+                item.canonical_id, item.source_linked = self._identify(item)
+            except AmbiguousMatch as exc:
+                if not self.index_only:
+                    item.dead("identity", exc)
+                    continue
+                # Indexing registers what a system holds: its own duplicates stay apart, and
+                # become candidates that make a later match ambiguous (dead-lettered then).
+                item.canonical_id, item.source_linked = self._new_identity(item), False
+            item.source_hash = record_hash(canonical, self.source_exclude | ignored)
+            item.target_hash = record_hash(canonical, self.target_exclude | ignored)
+            live.append((item, python))
+        return live
+
+    def _lookup(self, items: Sequence[Item]) -> None:
+        """What the store knows about a batch: xref of its ids, match candidates of its keys."""
+        entity, system = self.ctx.entity, self.flow.source.system
+        self._known = canonical_ids(
+            self.session, entity, system, (i.source_id for i in items if i.source_id is not None)
+        )
+        unknown = [i for i in items if i.source_id not in self._known]
+        self._candidates = {}
+        for rule in self.flow.match_rules:
+            values = {key for item in unknown for key in item.keys.get(rule.name, ())}
+            if values:
+                self._candidates[rule.name] = candidates_by_key(
+                    self.session, entity, rule.name, values
+                )
+        found = {
+            cid for by_key in self._candidates.values() for ids in by_key.values() for cid in ids
+        }
+        self._source_ids = system_ids(self.session, entity, system, found) if found else {}
 
     def _identify(self, item: Item) -> tuple[str, bool]:
         """The canonical id (and whether the source id is linked already), or AmbiguousMatch."""
         assert item.source_id is not None
-        entity, system = self.ctx.entity, self.flow.source.system
-        known = canonical_id_for(self.session, entity, system, item.source_id)
+        system = self.flow.source.system
+        known = self._known.get(item.source_id)
         if known is not None:
             return known, True
         for rule in self.flow.match_rules:
             keys = item.keys.get(rule.name, set())
             if not keys:
                 continue
-            found = candidates(self.session, entity, rule.name, keys)
+            by_key = self._candidates.get(rule.name, {})
+            found = {cid for key in keys for cid in by_key.get(key, ())}
             found |= {
                 cid for key in keys if (cid := self._pending_keys.get((rule.name, key))) is not None
             }
@@ -175,9 +214,7 @@ class BatchPlanner:
                     + ", ".join(sorted(found))
                 )
             cid = found.pop()
-            other = self._pending_sources.get(cid) or system_id_for(
-                self.session, entity, cid, system
-            )
+            other = self._pending_sources.get(cid) or self._source_ids.get(cid)
             if other is not None and other != item.source_id:
                 raise AmbiguousMatch(
                     f"match rule {rule.name!r} fits {cid}, which {system} already has as"
@@ -203,12 +240,12 @@ class BatchPlanner:
     def _compare(self, live: list[tuple[Item, dict[str, Any]]]) -> None:
         target = self.flow.target
         entity = self.ctx.entity
-        last = get_hashes(
-            self.session, target.system, entity, [i.canonical_id for i, _ in live if i.canonical_id]
-        )
+        cids = [i.canonical_id for i, _ in live if i.canonical_id]
+        last = get_hashes(self.session, target.system, entity, cids) if cids else {}
+        target_ids = system_ids(self.session, entity, target.system, cids) if cids else {}
         for item, canonical in live:
             assert item.canonical_id is not None
-            item.target_id = system_id_for(self.session, entity, item.canonical_id, target.system)
+            item.target_id = target_ids.get(item.canonical_id)
             item.target_linked = item.target_id is not None
             if last.get(item.canonical_id) == item.target_hash:
                 item.outcome = Outcome.UNCHANGED
@@ -236,14 +273,20 @@ class BatchPlanner:
             )
             item.outcome = Outcome.WRITE
 
-    def _tombstone(self, item: Item) -> None:
-        assert item.source_id is not None
-        item.tombstone = True
+    def _tombstones(self, items: Sequence[Item]) -> None:
         flow, entity = self.flow, self.ctx.entity
-        cid = canonical_id_for(self.session, entity, flow.source.system, item.source_id)
-        target_id = (
-            None if cid is None else system_id_for(self.session, entity, cid, flow.target.system)
+        known = canonical_ids(
+            self.session, entity, flow.source.system, (i.source_id for i in items if i.source_id)
         )
+        targets = system_ids(self.session, entity, flow.target.system, known.values())
+        for item in items:
+            assert item.source_id is not None
+            cid = known.get(item.source_id)
+            self._tombstone(item, cid, None if cid is None else targets.get(cid))
+
+    def _tombstone(self, item: Item, cid: str | None, target_id: str | None) -> None:
+        flow = self.flow
+        item.tombstone = True
         action = flow.delete_policy.action
         if self.index_only or action == "ignore" or cid is None or target_id is None:
             item.outcome = Outcome.IGNORED

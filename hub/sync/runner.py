@@ -27,8 +27,9 @@ from hub.sync.context import Counts, FlowContext, Progress, RunOptions, RunResul
 from hub.sync.cursor import Position, Window, plan_window, stored_position
 from hub.sync.deliver import deliver
 from hub.sync.errors import FlowIncomplete, LeaseLost, SyncError
+from hub.sync.intents import close_settled, creates_of, open_for, resolve
 from hub.sync.items import Item, Outcome
-from hub.sync.locks import acquire, new_owner, release, renew
+from hub.sync.locks import acquire, check_held, new_owner, release, renew
 from hub.sync.pipeline import BatchPlanner
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,15 @@ class _Run:
             raise SyncError(f"flow {self.flow.name}: system {self.flow.source.system} cannot read")
         if self.ctx.sink is None and not self.index_only:
             raise SyncError(f"flow {self.flow.name}: system {self.flow.target.system} cannot write")
+        if self.writes and not self.index_only and self.ctx.sink is not None:
+            # Creates an earlier run sent but never recorded are found and linked first.
+            resolve(
+                self.sessions,
+                self.ctx,
+                self.partition,
+                fence=self._renew,
+                extra_margin=self._margin,
+            )
         with self.sessions() as session:
             stored = get_cursor(session, self.flow.name, self.partition)
         self.position = stored_position(stored)
@@ -164,6 +174,7 @@ class _Run:
             session.rollback()
         stopped = None
         if self.writes and self.ctx.sink is not None:
+            self._open_intents(kept)
             stopped = deliver(self.ctx.sink, self.flow.target.entity, kept)
         if self.options.after_write is not None:
             self.options.after_write()
@@ -183,12 +194,28 @@ class _Run:
     def _item(self, record: dict[str, Any]) -> Item:
         return BatchPlanner.item_for_flow(self.flow, record)
 
+    def _renew(self, session: Session) -> None:
+        renew(session, self.flow.name, self.partition, self.owner, self.options.clock(), self.ttl)
+
+    @property
+    def _margin(self) -> timedelta:
+        return timedelta(seconds=self.flow.skew_margin_seconds + self.flow.lookback_seconds)
+
+    def _open_intents(self, items: Sequence[Item]) -> None:
+        """Commit a write intent for each planned create before anything is sent."""
+        creates = creates_of(items)
+        if not creates:
+            return
+        with self.sessions.begin() as session:
+            check_held(session, self.flow.name, self.partition, self.owner)
+            # Stamped with the run's start: earlier than the write, so never too late.
+            open_for(session, self.ctx, self.partition, creates, self.started)
+
     def _commit(self, items: Sequence[Item]) -> None:
         with self.sessions.begin() as session:
-            renew(
-                session, self.flow.name, self.partition, self.owner, self.options.clock(), self.ttl
-            )
+            self._renew(session)
             record_batch(session, self.ctx, items, self.result.run_id)
+            close_settled(session, self.flow.name, self.partition, items)
             if self.index_only:
                 return
             before = self.position

@@ -66,7 +66,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_a_failed_task_becomes_a_redacted_dead_letter(store) -> None:
     ti = SimpleNamespace(dag_id="flow_x", task_id="sync", run_id="manual__1", try_number=4)
-    error = RuntimeError("login refused for http://hub:hunter2@crm.example/oauth")
+    error = RuntimeError("login refused for http://hub:hunter2@crm-callbacks.test/oauth")
     context = {"ti": ti, "run_id": "manual__1", "exception": error, "logical_date": None}
 
     first = record_failure(context)
@@ -79,7 +79,7 @@ def test_a_failed_task_becomes_a_redacted_dead_letter(store) -> None:
     assert letter.stage == STAGE
     assert letter.error_class == "RuntimeError"
     assert "hunter2" not in letter.message
-    assert "crm.example" in letter.message
+    assert "crm-callbacks.test" in letter.message
     assert letter.payload["task_id"] == "sync"
     assert letter.payload["try_number"] == 4
 

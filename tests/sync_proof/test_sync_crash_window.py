@@ -2,8 +2,9 @@
 
 `RunOptions.after_write` runs after the sink answered and before the batch's commit:
 raising there is what a SIGKILL at that moment does. The ERP creates a customer for every
-UpsertCustomers record without a CustomerNo and keeps no idempotency key, and the engine
-has recorded nothing about the write, so the next run creates the same customers again.
+UpsertCustomers record without a CustomerNo and keeps no idempotency key; only the write
+intents committed before the write let the next run find those customers (by tax id) and
+update them instead of creating them again.
 """
 
 from __future__ import annotations
@@ -32,12 +33,6 @@ def land(tmp_path: Path) -> Iterator[Local]:
     local.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: creates written before a crash are created again by the next run"
-    " (ERP UpsertCustomers has no idempotency for new customers; the engine keeps no"
-    " write intent) - see the report / docs/sync-engine.md, Proof",
-)
 def test_a_crash_after_the_write_and_before_the_commit_creates_nothing_twice(land: Local):
     erp_before = {c["CustomerNo"] for c in records(land.hub, "erp", "customers")}
     assert land.run("erp-to-crm-customers", index_only=True).status == "succeeded"
@@ -52,3 +47,6 @@ def test_a_crash_after_the_write_and_before_the_commit_creates_nothing_twice(lan
 
     erp = list(records(land.hub, "erp", "customers"))
     assert duplicates(c.get("VatRegNo") for c in erp) == {}
+    # The customers the crashed run created are the ones the retry linked and updated.
+    created = [c for c in erp if c["CustomerNo"] not in erp_before]
+    assert {c["CustomerNo"] for c in created} == {c["CustomerNo"] for c in created_by_crashed_run}
