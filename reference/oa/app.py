@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from reference.kit.db import make_engine, make_sessionmaker
+from reference.kit.errors import install_error_handlers
 from reference.oa import routes_definitions, routes_instances, routes_tasks
 from reference.oa.dispatcher import CallbackDispatcher
-from reference.oa.errors import install_error_handlers
 from reference.oa.models import Base
 
 # Published demo credentials; each is overridden by its environment variable.

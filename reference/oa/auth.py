@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from reference.oa.errors import ApiError
+from reference.kit.errors import ApiError
 from reference.oa.models import AccessToken, User
 
 INTEGRATION_USER = "hub-integration"

@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from reference.oa.coltypes import utcnow
+from reference.kit.coltypes import utcnow
 from reference.oa.models import Callback, CallbackDelivery, ProcessInstance, Task
 
 

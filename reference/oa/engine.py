@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reference.kit.coltypes import utcnow
+from reference.kit.errors import ApiError, invalid, not_found
 from reference.oa import callbacks
 from reference.oa.auth import Principal
-from reference.oa.coltypes import utcnow
 from reference.oa.definitions import route
-from reference.oa.errors import ApiError, invalid, not_found
 from reference.oa.models import ProcessDefinition, ProcessInstance, Task, User
 from reference.oa.schemas import CompleteIn, StartIn, Variable
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from reference.oa.coltypes import DecimalText, UTCDateTime, utcnow
+from reference.kit.coltypes import DecimalText, UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):

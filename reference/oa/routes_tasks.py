@@ -7,10 +7,10 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
+from reference.kit.errors import ApiError, not_found
 from reference.oa import engine
 from reference.oa.auth import Principal, PrincipalDep
 from reference.oa.deps import DispatcherDep, FirstResult, MaxResults, SessionDep
-from reference.oa.errors import ApiError, not_found
 from reference.oa.models import ProcessInstance, Task
 from reference.oa.schemas import CompleteIn, InstanceOut, TaskOut
 from reference.oa.views import instance_out, task_out

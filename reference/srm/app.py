@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 from reference.kit.db import make_engine, make_sessionmaker
+from reference.kit.errors import install_error_handlers
 from reference.srm import routes_orders, routes_statements, routes_vendors
 from reference.srm.auth import install_log_redaction, require_api_key
-from reference.srm.errors import install_error_handlers
 from reference.srm.models import Base
 
 DEMO_API_KEY = "srm-demo-key"  # a published demo credential

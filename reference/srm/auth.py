@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyQuery
 
-from reference.srm.errors import ApiError
+from reference.kit.errors import ApiError
 
 _query_key = APIKeyQuery(name="apikey", auto_error=False, description="the portal API key")
 _KEY_IN_URL = re.compile(r"(apikey=)[^&\s\"']*", re.IGNORECASE)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from reference.srm.coltypes import DecimalText, UTCDateTime, utcnow
+from reference.kit.coltypes import DecimalText, UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):

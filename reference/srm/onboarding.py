@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from reference.srm.coltypes import utcnow
-from reference.srm.errors import ApiError, not_found
+from reference.kit.coltypes import utcnow
+from reference.kit.errors import ApiError, not_found
 from reference.srm.models import Certificate, Vendor, VendorStatusChange
 from reference.srm.schemas import CertificateIn, StatusChangeIn, VendorIn
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from reference.srm.coltypes import utcnow
-from reference.srm.errors import ApiError, invalid, not_found
+from reference.kit.coltypes import utcnow
+from reference.kit.errors import ApiError, invalid, not_found
 from reference.srm.models import PoLine, PurchaseOrder, Vendor
 from reference.srm.onboarding import ordering_block
 from reference.srm.schemas import AckIn, PoIn, PoStatusIn

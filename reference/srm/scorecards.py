@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from reference.srm.errors import invalid
+from reference.kit.errors import invalid
 from reference.srm.models import DeliveryEvent, PurchaseOrder, Vendor
 from reference.srm.schemas import DeliveryEventIn, ScorecardOut, ScorePeriod
 

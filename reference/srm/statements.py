@@ -7,8 +7,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from reference.srm.coltypes import utcnow
-from reference.srm.errors import ApiError, invalid, not_found
+from reference.kit.coltypes import utcnow
+from reference.kit.errors import ApiError, invalid, not_found
 from reference.srm.models import PurchaseOrder, Statement, StatementLine, Vendor
 from reference.srm.schemas import ConfirmIn, DisputeIn, ResolutionIn, StatementIn
 

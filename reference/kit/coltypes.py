@@ -1,4 +1,4 @@
-"""Column types the SRM needs on every database: aware UTC datetimes and exact decimals."""
+"""Column types every reference system needs: aware UTC datetimes and exact decimals."""
 
 from __future__ import annotations
 
