@@ -29,7 +29,12 @@ from connectors.profile import Profile, RateLimit
 from connectors.ratelimit import TokenBucket, shared_bucket
 from connectors.retry import Retrier
 from connectors.secrets import resolve_secret, resolve_value
-from connectors.soap.faults import SoapServerFault, error_for_exception, error_for_fault
+from connectors.soap.faults import (
+    RequestMisfit,
+    SoapServerFault,
+    error_for_exception,
+    error_for_fault,
+)
 from connectors.soap.wsdl import WSDL_CACHE, QuietTransport, WsdlCache, hardened_settings
 
 log = logging.getLogger("connectors.soap")
@@ -44,6 +49,29 @@ class _Refused:
     """A SOAP fault carried past the retrier, which must not retry it."""
 
     error: ConnectorError
+
+
+class _SendMark(zeep.Plugin):
+    """Marks, per thread, that zeep built a request and is about to send it.
+
+    zeep raises the same errors for a payload that does not fit the WSDL whether or not
+    anything went out; the mark tells a request never sent (safe to split and send again)
+    from one the system may have seen.
+    """
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def reset(self) -> None:
+        self.local.sent = False
+
+    @property
+    def sent(self) -> bool:
+        return bool(getattr(self.local, "sent", True))
+
+    def egress(self, envelope: Any, http_headers: Any, operation: Any, binding_options: Any) -> Any:
+        self.local.sent = True
+        return envelope, http_headers
 
 
 def build_wsse(profile: Profile, environ: Mapping[str, str] | None = None) -> Any:
@@ -112,6 +140,7 @@ class SoapClient:
         self._proxy: ServiceProxy | None = None
         self._operations: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        self._mark = _SendMark()
 
     @property
     def system(self) -> str:
@@ -172,6 +201,7 @@ class SoapClient:
             bucket = self.bucket(entity)
             if bucket is not None:
                 bucket.acquire()
+            self._mark.reset()
             try:
                 return method(**payload)
             except zeep.exceptions.Fault as fault:
@@ -179,6 +209,11 @@ class SoapClient:
                 log.info("%s/%s: %s", self.system, operation, error)
                 return _Refused(error)
             except Exception as exc:
+                if not self._mark.sent and isinstance(
+                    exc, zeep.exceptions.ValidationError | TypeError
+                ):
+                    misfit = RequestMisfit(f"request does not fit the WSDL: {exc}", **context)
+                    return _Refused(misfit)
                 mapped = error_for_exception(exc, **context)
                 if mapped is None:
                     raise
@@ -236,7 +271,11 @@ class SoapClient:
         document = self.retrier.call(load, retry_on=_TRANSIENT)
         make_client: Any = zeep.Client
         client = make_client(
-            document, wsse=self.wsse, transport=self.transport, settings=hardened_settings()
+            document,
+            wsse=self.wsse,
+            transport=self.transport,
+            settings=hardened_settings(),
+            plugins=[self._mark],
         )
         port = self._port(document)
         self._operations = frozenset(port.binding.all())

@@ -85,6 +85,10 @@ class SoapServerFault(_FaultDetail, ServerError):
         self.fault_field = fault_field
 
 
+class RequestMisfit(ClientError):
+    """zeep refused to build the request from the payload: nothing was sent."""
+
+
 class UnsafeXml(ContractError):
     """The answer held a DTD, an entity declaration or an external reference: refused."""
 

@@ -15,6 +15,7 @@ from connectors.profile import Profile
 from connectors.soap.client import SoapClient
 from connectors.soap.config import EntityPlan, plan_entity
 from connectors.soap.faults import (
+    RequestMisfit,
     SoapAuthFault,
     SoapClientFault,
     SoapServerFault,
@@ -32,8 +33,9 @@ class SoapSink:
 
     Batch mode sends up to ``write.batch_size`` records per call and reads one result per
     record (``Index``, ``Key`` or ``ErrorCode``/``ErrorField``/``ErrorMessage``). A record
-    that does not fit the WSDL is reported on its own before the call, so it cannot sink
-    the rest of its batch. A failure of a whole call fails every record in it, except
+    that does not fit the WSDL is reported on its own (zeep refuses the whole batch before
+    sending it; the records are then checked one by one), so it cannot sink the rest of
+    its batch. A failure of a whole call fails every record in it, except
     `AuthError` and `ConfigError`, which raise since every other record would fail too.
     """
 
@@ -107,24 +109,30 @@ class SoapSink:
         assert plan.write_operation is not None
         assert plan.records_arg is not None
         results: list[WriteResult | None] = [None] * len(chunk)
-        for position, record in enumerate(chunk):
-            problem = self._misfit(plan, record)
-            if problem is not None:
-                results[position] = WriteResult.failure(problem)
-        pending = [position for position, result in enumerate(results) if result is None]
-        if pending:
-            try:
-                answer = self.client.call(
-                    plan.write_operation,
-                    {plan.records_arg: [chunk[position] for position in pending]},
-                    entity=plan.name,
-                    retry_safe=safe,
-                )
-            except _STOPPING:
-                raise
-            except ConnectorError as exc:
-                log.info("batch not written to %s/%s: %s", self.profile.name, plan.name, exc)
-                return [result or WriteResult.failure(exc) for result in results]
+        pending = list(range(len(chunk)))
+        try:
+            answer = self._send(plan, chunk, safe)
+        except RequestMisfit:
+            # zeep refused the batch before sending it: find the records that do not fit,
+            # report each on its own, and send the rest.
+            for position, record in enumerate(chunk):
+                problem = self._misfit(plan, record)
+                if problem is not None:
+                    results[position] = WriteResult.failure(problem)
+            pending = [position for position, result in enumerate(results) if result is None]
+            answer = None
+            if pending:
+                try:
+                    answer = self._send(plan, [chunk[position] for position in pending], safe)
+                except _STOPPING:
+                    raise
+                except ConnectorError as exc:
+                    return [result or WriteResult.failure(exc) for result in results]
+        except _STOPPING:
+            raise
+        except ConnectorError as exc:
+            return [WriteResult.failure(exc) for _ in chunk]
+        if answer is not None:
             body = plain(answer)
             items = (
                 body if isinstance(body, list) else as_records(lookup(body, plan.results_element))
@@ -135,6 +143,22 @@ class SoapSink:
                     results[pending[index]] = self._result(plan, item)
         missing = ContractError("the answer holds no result for this record", **self._context(plan))
         return [result or WriteResult.failure(missing) for result in results]
+
+    def _send(self, plan: EntityPlan, records: Sequence[Record], safe: bool) -> Any:
+        """One batch call; a failure of the whole call raises (stopping ones unlogged)."""
+        assert plan.write_operation is not None
+        try:
+            return self.client.call(
+                plan.write_operation,
+                {plan.records_arg or "": list(records)},
+                entity=plan.name,
+                retry_safe=safe,
+            )
+        except (*_STOPPING, RequestMisfit):
+            raise
+        except ConnectorError as exc:
+            log.info("batch not written to %s/%s: %s", self.profile.name, plan.name, exc)
+            raise
 
     def _misfit(self, plan: EntityPlan, record: Record) -> ConnectorError | None:
         """Why zeep would refuse the record (unknown or missing element), checked alone."""

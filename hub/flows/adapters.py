@@ -94,6 +94,8 @@ class AdaptedSink:
         self.merge_workers = MERGE_WORKERS
         if (target.merge or target.patch) and client is None:
             raise ConfigError(f"{target.system}: merge and patch need the connector's client")
+        if target.merge and target.merge.many and not isinstance(client, SoapClient):
+            raise ConfigError(f"{target.system}: merge.many needs a SOAP connector")
 
     def write(
         self,
@@ -148,10 +150,14 @@ class AdaptedSink:
     def _prepared(self, entity: str, records: Sequence[Record]) -> list[Record | ConnectorError]:
         """Each record prepared, or the error that kept it from being prepared.
 
-        Merge reads are one round trip per record: a few run side by side (the client's
-        rate limit still paces them), as they make most of an update's time.
+        Merge reads are a round trip each, unless the read takes many keys (`merge.many`):
+        then one call serves that many records. Single reads run a few side by side (the
+        client's rate limit still paces them), as they make most of an update's time.
         """
-        if self.target.merge is None or len(records) < 2 or self.merge_workers < 2:
+        merge = self.target.merge
+        if merge is not None and merge.many is not None:
+            return self._prepared_many(entity, merge, merge.many, records)
+        if merge is None or len(records) < 2 or self.merge_workers < 2:
             return [self._prepare_one(entity, record) for record in records]
         with ThreadPoolExecutor(max_workers=self.merge_workers) as pool:
             futures = [pool.submit(self._prepare_one, entity, record) for record in records]
@@ -164,27 +170,57 @@ class AdaptedSink:
 
     def _prepare_one(self, entity: str, record: Record) -> Record | ConnectorError:
         try:
-            return self._prepare(entity, record)
+            out = self._own(record)
+            merge = self.target.merge
+            current = None if merge is None else self._current(entity, merge, out)
+            return self._finish(out, current)
         except _STOPPING:
             raise
         except ConnectorError as exc:
             return exc
 
+    def _prepared_many(
+        self, entity: str, merge: MergeSpec, many: int, records: Sequence[Record]
+    ) -> list[Record | ConnectorError]:
+        """Records prepared with one merge read per `many` of them."""
+        field = (merge.by or [self.target.id_field])[0]
+        owned = [self._own(record) for record in records]
+        keys = [lookup(out, field, MISSING) for out in owned]
+        wanted = list(dict.fromkeys(str(key) for key in keys if not _absent(key)))
+        current: dict[str, Record | ConnectorError] = {}
+        for start in range(0, len(wanted), many):
+            chunk = wanted[start : start + many]
+            try:
+                found = self._current_many(entity, merge, field, chunk)
+            except _STOPPING:
+                raise
+            except ConnectorError as exc:
+                current.update(dict.fromkeys(chunk, exc))
+            else:
+                current.update(found)
+        prepared: list[Record | ConnectorError] = []
+        for out, key in zip(owned, keys, strict=True):
+            now = None if _absent(key) else current.get(str(key))
+            prepared.append(now if isinstance(now, ConnectorError) else self._finish(out, now))
+        return prepared
+
     def _known(self, record: Record) -> bool:
         return not _absent(lookup(record, self.target.id_field, MISSING))
 
-    def _prepare(self, entity: str, record: Record) -> Record:
+    def _own(self, record: Record) -> Record:
+        """A copy of the record without the engine's composite id, when it is not the target's."""
         out = dict(record)
         if self.target.key and self.target.id_field not in self.target.key:
-            # The engine puts the composite id it knows in id_field: not the target's field.
             out.pop(self.target.id_field, None)
+        return out
+
+    def _finish(self, out: Record, current: Record | None) -> Record:
+        """The record with the kept fields of the target's current one, then the defaults."""
         merge = self.target.merge
-        if merge is not None:
-            current = self._current(entity, merge, out)
-            if current is not None:
-                for name in merge.keep:
-                    if _absent(out.get(name, MISSING)) and not _absent(current.get(name)):
-                        out[name] = current[name]
+        if merge is not None and current is not None:
+            for name in merge.keep:
+                if _absent(out.get(name, MISSING)) and not _absent(current.get(name)):
+                    out[name] = current[name]
         for name, value in self.target.defaults.items():
             if _absent(out.get(name, MISSING)):
                 out[name] = value
@@ -224,6 +260,26 @@ class AdaptedSink:
                 entity=entity,
             )
         return found
+
+    def _current_many(
+        self, entity: str, merge: MergeSpec, field: str, keys: list[str]
+    ) -> dict[str, Record]:
+        """The target's current records of `keys` by key (those it has), in one call."""
+        if not isinstance(self.client, SoapClient):
+            raise ConfigError(f"{self.target.system}: merge.many needs a SOAP connector")
+        answer = plain(self.client.call(merge.read, {field: keys}, entity=entity))
+        found = lookup(answer, merge.records_path, MISSING)
+        if found is MISSING or found is None:
+            return {}
+        items = found if isinstance(found, list) else [found]
+        if not all(isinstance(item, dict) and not _absent(item.get(field)) for item in items):
+            raise ContractError(
+                f"{merge.read}: the answer at {merge.records_path!r} is not a list of records"
+                f" with {field!r}",
+                system=self.target.system,
+                entity=entity,
+            )
+        return {str(item[field]): item for item in items}
 
     def _patch(self, entity: str, patch: PatchSpec, record: Record) -> WriteResult:
         assert isinstance(self.client, RestClient)

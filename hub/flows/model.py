@@ -75,12 +75,28 @@ class MergeSpec(Strict):
         description="SOAP: record fields sent to the read operation, those present (default:"
         " the target id_field), e.g. [VendorNo, ExternalRef].",
     )
-    records_path: str = Field("$", description="Where the record is in the read answer.")
+    records_path: str = Field(
+        "$", description="Where the record (with `many`: the list of records) is in the answer."
+    )
+    many: int | None = Field(
+        None,
+        ge=2,
+        le=10000,
+        description="SOAP: `read` takes up to this many keys at once (its one `by` field"
+        " repeated) and answers the records it has, in any order; one call per that many"
+        " records instead of one per record. E.g. GetCustomers with many: 500.",
+    )
     keep: list[str] = Field(
         min_length=1,
         description="Native fields taken from the current record when the update lacks them"
         " (fields the target owns, or that the source cannot hold).",
     )
+
+    @model_validator(mode="after")
+    def _one_key_for_many(self) -> Self:
+        if self.many is not None and len(self.by) > 1:
+            raise ValueError("merge.many reads by one key field: give at most one `by` field")
+        return self
 
 
 class PatchSpec(Strict):

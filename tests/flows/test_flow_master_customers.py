@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flow_master_support import Landscape, start_landscape
+
+from connectors.base import WriteResult
+from connectors.soap.faults import SoapServerFault
+from hub.flows.adapters import AdaptedSink
+from hub.flows.model import TargetEndpoint
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +124,94 @@ def test_a_crm_change_reaches_the_erp_once(land: Landscape, tmp_path: Path):
         headers={"If-Match": "*"},
     )
 
+    number = account["externalIds"]["erp"]
+    before = erp_customers(land)[number]
+
     forward = land.run("crm-to-erp-customers")
     backward = land.run("erp-to-crm-customers")
 
     assert forward.counts.written == 1
-    number = account["externalIds"]["erp"]
-    assert erp_customers(land)[number]["Telephone"] == "+4930999999"
+    after = erp_customers(land)[number]
+    assert after["Telephone"] == "+4930999999"
+    # UpsertCustomers replaces whole records: what the ERP owns (terms, block, Name2,
+    # credit) survives because the flow's merge read it back first.
+    unchanged = set(before) - {"Telephone", "ChangedAt"}
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
     # The ERP's changed record says what the CRM holds: no echo back.
     assert backward.counts.read >= 1
     assert backward.counts.written == 0
     assert land.run("crm-to-erp-customers").counts.written == 0
     assert land.run("erp-to-crm-customers").counts.written == 0
+
+
+class Capture:
+    """An inner sink that keeps what it is asked to write."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def write(self, entity: str, records: Any, **_: Any) -> list[WriteResult]:
+        self.sent.extend(records)
+        return [WriteResult.success(str(r.get("CustomerNo") or "new")) for r in records]
+
+
+def test_batched_merge_reads_keep_each_known_customers_erp_fields(land: Landscape):
+    # Terms other than the flow's default, so a kept value cannot be the default by chance.
+    known = [c for c in erp_customers(land).values() if c["PaymentTermsKey"] != "Z030"][:3]
+    assert len(known) == 3
+    erp = land.client("erp")
+    calls: list[Any] = []
+    real_call = erp.call
+    erp.call = lambda op, payload, **kw: calls.append((op, payload)) or real_call(op, payload, **kw)
+    target = TargetEndpoint.model_validate(
+        {
+            "system": "erp",
+            "entity": "customers",
+            "id_field": "CustomerNo",
+            "merge": {"read": "GetCustomers", "many": 2, "keep": ["Currency", "PaymentTermsKey"]},
+            "defaults": {"PaymentTermsKey": "Z030"},
+        }
+    )
+    inner = Capture()
+    records = [{"CustomerNo": c["CustomerNo"], "Name1": "Renamed"} for c in known]
+    records += [{"CustomerNo": "C999999", "Name1": "Unknown"}, {"Name1": "Brand new"}]
+
+    results = AdaptedSink(inner, target, erp).write("customers", records)
+
+    assert all(r.ok for r in results)
+    # 4 distinct numbers, 2 per call; the record without a number needs no read.
+    assert [op for op, _ in calls] == ["GetCustomers", "GetCustomers"]
+    for sent, current in zip(inner.sent, known, strict=False):
+        assert (sent["Name1"], sent["Currency"]) == ("Renamed", current["Currency"])
+        assert sent["PaymentTermsKey"] == current["PaymentTermsKey"] != "Z030"
+    unread = [("Currency" in r, r["PaymentTermsKey"]) for r in inner.sent[3:]]
+    assert unread == [(False, "Z030")] * 2
+
+
+def test_a_failed_batched_merge_read_fails_only_its_own_records(land: Landscape):
+    known = list(erp_customers(land))[:3]
+    erp = land.client("erp")
+    real_call = erp.call
+
+    def call(op: str, payload: dict, **kw: Any) -> Any:
+        if known[2] in payload.get("CustomerNo", []):
+            raise SoapServerFault("down for a moment", system="erp")
+        return real_call(op, payload, **kw)
+
+    erp.call = call
+    target = TargetEndpoint.model_validate(
+        {
+            "system": "erp",
+            "entity": "customers",
+            "id_field": "CustomerNo",
+            "merge": {"read": "GetCustomers", "many": 2, "keep": ["Name2"]},
+        }
+    )
+    inner = Capture()
+    records = [{"CustomerNo": number, "Name1": "X"} for number in known]
+
+    results = AdaptedSink(inner, target, erp).write("customers", records)
+
+    assert [r.ok for r in results] == [True, True, False]
+    assert isinstance(results[2].error, SoapServerFault)
+    assert [r["CustomerNo"] for r in inner.sent] == known[:2]

@@ -170,6 +170,23 @@ def test_unknown_customer_is_not_found(sales: Any) -> None:
     assert fault_of(caught) == ("NOT_FOUND", "CustomerNo")
 
 
+def test_get_customers_answers_many_numbers_in_one_call_skipping_unknown_ones(
+    sales: Any,
+) -> None:
+    first = create_customer(sales, Decimal("10.00"))
+    second = create_customer(sales, Decimal("20.00"))
+    found = sales.GetCustomers(CustomerNo=[second, "C999999", first, second])
+    assert [c.CustomerNo for c in found] == [second, first]
+    assert found[1].CreditLimit == Decimal("10.00")
+    assert sales.GetCustomers(CustomerNo=["C999999"]) == []
+
+
+def test_get_customers_refuses_more_than_500_numbers(sales: Any) -> None:
+    with pytest.raises(zeep.exceptions.Fault) as caught:
+        sales.GetCustomers(CustomerNo=[f"C{n}" for n in range(100000, 100501)])
+    assert fault_of(caught) == ("BATCH_LIMIT", "CustomerNo")
+
+
 # --- credit ------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ FAULT_NS = "urn:reference:erp:fault"
 SALES_OPERATIONS = {
     "GetCustomersChangedSince",
     "GetCustomer",
+    "GetCustomers",
     "UpsertCustomers",
     "SetCreditLimit",
     "GetCreditLimit",

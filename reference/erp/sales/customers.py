@@ -97,6 +97,24 @@ def get_customer(ctx: OperationContext, req: etree._Element) -> etree._Element:
     return response
 
 
+def get_customers(ctx: OperationContext, req: etree._Element) -> etree._Element:
+    """The customers of up to BATCH_LIMIT numbers, in the order asked; unknown ones left out."""
+    numbers = [t for node in batch_records(req, "CustomerNo") if (t := (node.text or "").strip())]
+    found = {
+        c.customer_no: c
+        for c in ctx.session.scalars(
+            sa.select(Customer).where(Customer.customer_no.in_(set(numbers)))
+        )
+    }
+    response = B.el("GetCustomersResponse")
+    seen: set[str] = set()
+    for number in numbers:
+        if number in found and number not in seen:
+            seen.add(number)
+            customer_element(response, found[number])
+    return response
+
+
 @dataclass
 class CustomerFields:
     """The writable fields of a customer as validated from one CustomerInput."""

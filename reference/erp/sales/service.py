@@ -13,6 +13,7 @@ SALES_SERVICE = SoapService(
     operations={
         "GetCustomersChangedSince": customers.get_customers_changed_since,
         "GetCustomer": customers.get_customer,
+        "GetCustomers": customers.get_customers,
         "UpsertCustomers": customers.upsert_customers,
         "SetCreditLimit": customers.set_credit_limit,
         "GetCreditLimit": customers.get_credit_limit,
