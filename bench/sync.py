@@ -71,10 +71,11 @@ def run_engine(env: dict[str, str], home: Path, full: bool) -> dict[str, Any]:
         clock = datetime.now(UTC) + timedelta(seconds=30)
         options = RunOptions(full=full, clock=lambda: clock)
         result = run_flow(make_session_factory(engine), built.context, options)
+        seconds = time.perf_counter() - began
+        reasons = dead_letter_reasons(engine, result.run_id)
     finally:
         built.close()
         engine.dispose()
-    seconds = time.perf_counter() - began
     counts = result.counts
     return {
         "status": result.status,
@@ -82,8 +83,24 @@ def run_engine(env: dict[str, str], home: Path, full: bool) -> dict[str, Any]:
         "read": counts.read,
         "written": counts.written,
         "dead": counts.dead_lettered,
+        "reasons": reasons,
         "rss_mb": peak_rss_mb(),
     }
+
+
+def dead_letter_reasons(engine: Any, run_id: int | None) -> dict[str, int]:
+    """How many of a run's dead letters each stage and error class holds."""
+    from sqlalchemy import func, select
+
+    from hub.store.models import DeadLetter
+
+    query = (
+        select(DeadLetter.stage, DeadLetter.error_class, func.count())
+        .where(DeadLetter.run_id == run_id)
+        .group_by(DeadLetter.stage, DeadLetter.error_class)
+    )
+    with engine.connect() as connection:
+        return {f"{stage}/{kind}": int(n) for stage, kind, n in connection.execute(query)}
 
 
 def erp_customer(account: Mapping[str, Any]) -> dict[str, Any]:
@@ -258,7 +275,7 @@ def child(part: str, **args: Any) -> dict[str, Any]:
 
 
 def change_accounts(env: dict[str, str], fraction: float) -> int:
-    """Change the phone of `fraction` of the CRM accounts (seeded choice); how many."""
+    """Change the phone of `fraction` of the CRM accounts (seeded choice); how many accounts."""
     import requests
 
     crm = env["HUB_CRM_URL"]
@@ -271,10 +288,15 @@ def change_accounts(env: dict[str, str], fraction: float) -> int:
     ).json()["access_token"]
     http.headers["Authorization"] = f"Bearer {token}"
     rng, changed, cursor = random.Random(1), 0, None
+    # The listing is in change order: a changed account comes round again at the end.
+    seen: set[str] = set()
     while True:
         params: dict[str, Any] = {"limit": BATCH} | ({"cursor": cursor} if cursor else {})
         page = http.get(crm + "/accounts", params=params, timeout=60).json()
         for account in page["items"]:
+            if account["accountId"] in seen:
+                continue
+            seen.add(account["accountId"])
             if rng.random() < fraction:
                 phone = f"+4930{rng.randrange(10**7, 10**8)}"
                 http.patch(
@@ -341,8 +363,10 @@ def orchestrate(size: int, stream: int) -> None:
             full = child("engine", env=env, home=str(hub.home), full=False)
             base = child("baseline", crm=crm.urls["crm"], erp=bare.urls["erp"])
             rate, base_rate = full["read"] / full["seconds"], base["copied"] / base["seconds"]
+            why = f" {json.dumps(full['reasons'])}" if full["reasons"] else ""
             out.write(
-                f"full: {full['read']} records, {full['written']} written, {full['dead']} dead"
+                f"full: {full['read']} records, {full['written']} written,"
+                f" {full['dead']} dead{why}"
                 f" in {full['seconds']:.1f}s = {rate:.0f} records/s,"
                 f" peak RSS {full['rss_mb']:.0f} MB ({full['status']})\n"
                 f"baseline: {base['copied']} records in {base['seconds']:.1f}s ="
