@@ -14,7 +14,7 @@ import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, TypeVar
@@ -360,11 +360,81 @@ class SftpConnector:
                         operation="claim",
                     ) from None
                 raise
+            self._stamp_claim(sftp, target)
             size = sftp.stat(target).st_size or 0
             logger.info("SFTP %s: claimed %s", self.where, source)
             return ClaimedFile(name, claimed_name, directory, size)
 
         return self._call("claim", source, action)
+
+    def _stamp_claim(self, sftp: paramiko.SFTPClient, path: str) -> None:
+        """Set a claimed file's mtime to now: its age then tells when a claim went stale."""
+        try:
+            sftp.utime(path, None)
+        except OSError as exc:
+            logger.warning(
+                "SFTP %s: cannot stamp the claim time of %s (%s); a stale claim is then"
+                " judged by the file's upload time",
+                self.where,
+                path,
+                exc,
+            )
+
+    def stale_claims(
+        self, older_than: timedelta, *, folder: FolderRole = "inbox", now: datetime | None = None
+    ) -> list[ClaimedFile]:
+        """Files claimed longer ago than ``older_than``: the worker holding them has died."""
+        directory = self.config.folders.path(folder)
+        limit = (now or datetime.now(UTC)) - older_than
+
+        def action(sftp: paramiko.SFTPClient) -> list[ClaimedFile]:
+            found = []
+            for attrs in sftp.listdir_iter(directory):
+                claimed_name = attrs.filename
+                if not claimed_name.endswith(CLAIM_SUFFIX) or claimed_name.startswith("."):
+                    continue
+                if not stat.S_ISREG(attrs.st_mode or 0):
+                    continue
+                name = claimed_name.removesuffix(CLAIM_SUFFIX)
+                try:
+                    check_name(name)
+                except UnsafeRemoteName:
+                    continue
+                if datetime.fromtimestamp(attrs.st_mtime or 0, UTC) < limit:
+                    found.append(ClaimedFile(name, claimed_name, directory, attrs.st_size or 0))
+            sftp.stat(directory)  # a listing cut short by a dropped link raises here
+            return sorted(found, key=lambda claimed: claimed.name)
+
+        return self._call("list", directory, action)
+
+    def unclaim(self, claimed: ClaimedFile) -> bool:
+        """Rename a claimed file back to its own name, to be listed and claimed again.
+
+        False when another worker took the claim back first, or a new file of the same
+        name arrived meanwhile (the claim then stays, and is logged).
+        """
+        source = join(claimed.directory, check_name(claimed.claimed_name))
+        target = join(claimed.directory, check_name(claimed.name))
+
+        def action(sftp: paramiko.SFTPClient) -> bool:
+            try:
+                sftp.rename(source, target)  # plain rename: never replaces a new arrival
+            except OSError:
+                if not exists(sftp, source):
+                    return False
+                if exists(sftp, target):
+                    logger.warning(
+                        "SFTP %s: cannot unclaim %s: a new %s arrived meanwhile",
+                        self.where,
+                        source,
+                        claimed.name,
+                    )
+                    return False
+                raise
+            logger.info("SFTP %s: unclaimed %s", self.where, source)
+            return True
+
+        return self._call("unclaim", source, action)
 
     def finish(self, claimed: ClaimedFile, outcome: Literal["done", "error"]) -> str:
         """Move a claimed file into the done or error folder; return its new remote path.

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -105,7 +105,13 @@ class InboundExchange:
         self.archive = archive
 
     def run(self, limit: int | None = None) -> list[FileResult]:
-        """Process waiting files, oldest first; files another worker claimed are skipped."""
+        """Process waiting files, oldest first; files another worker claimed are skipped.
+
+        Claims older than the partner's `stale_claim_minutes` were left by a worker that
+        died mid-file: they are renamed back first and received like any waiting file
+        (step 3 makes a second receipt of the same bytes a harmless duplicate).
+        """
+        self.release_stale_claims()
         results: list[FileResult] = []
         for remote in self.sftp.list_inbox():
             if limit is not None and len(results) >= limit:
@@ -115,6 +121,21 @@ class InboundExchange:
                 continue
             results.append(self.process(claimed))
         return results
+
+    def release_stale_claims(self) -> list[str]:
+        """Rename stale claims back to their names; the names released."""
+        older_than = timedelta(minutes=self.profile.sftp.stale_claim_minutes)
+        released = []
+        for stale in self.sftp.stale_claims(older_than):
+            if self.sftp.unclaim(stale):
+                logger.warning(
+                    "partner %s: %s was claimed over %s ago and never finished; receiving it again",
+                    self.profile.id,
+                    stale.name,
+                    older_than,
+                )
+                released.append(stale.name)
+        return released
 
     def process(self, claimed: ClaimedFile) -> FileResult:
         """One claimed file, start to finish."""

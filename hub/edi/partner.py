@@ -123,6 +123,13 @@ class SftpConnection(_Model):
         True, description="Also copy each received file to the remote archive folder."
     )
     timeout: float = Field(30, gt=0, description="Seconds per operation.")
+    stale_claim_minutes: int = Field(
+        30,
+        ge=1,
+        description="A file claimed (renamed to .processing) longer ago than this was left"
+        " by a worker that died: it is renamed back and received again. Longer than the"
+        " slowest file takes to receive.",
+    )
 
     def connector_config(self, name: str) -> SftpConfig:
         """The SFTP connector settings for this connection."""

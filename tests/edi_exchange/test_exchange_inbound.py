@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from edi_exchange_env import Env
@@ -147,3 +149,28 @@ def test_an_unreadable_file_is_quarantined_and_the_partner_told_in_words(
         assert (env.local("inbox") / "error" / "junk.edi.report.txt").exists()
         assert mailbox.list("outbox") == ["junk.edi.rejected.txt"]
         assert "verdict:   unreadable" in mailbox.get("outbox", "junk.edi.rejected.txt").decode()
+
+
+def test_a_file_whose_worker_died_mid_receipt_is_received_on_a_later_run(
+    env: Env, sessions: sessionmaker[Session], archive: LocalArchive
+) -> None:
+    profile, sftp, inbound = _inbound(env, sessions, archive, "x12")
+    with env.mailbox() as mailbox, sftp:
+        customer = RetailCustomer(mailbox, env.partner_identity(profile))
+        name = customer.send_order(sample_order("SO-5601"))
+        # A worker claimed the file and died before finishing it.
+        assert sftp.claim(name) is not None
+        assert inbound.run() == []  # a fresh claim belongs to a live worker: left alone
+        claimed = env.local("inbox") / f"{name}.processing"
+        long_ago = time.time() - (profile.sftp.stale_claim_minutes + 5) * 60
+        os.utime(claimed, (long_ago, long_ago))
+
+        results = inbound.run()
+
+        assert [(r.name, r.outcome) for r in results] == [(name, "accepted")]
+        assert not claimed.exists()
+        assert (env.local("inbox") / "done" / name).exists()
+        with sessions() as session:
+            docs = list(iter_documents(session, partner=profile.id, direction="in"))
+        assert [d.reference for d in docs] == ["SO-5601"]
+        assert [r.ack_status for r in customer.collect()] == ["A"]

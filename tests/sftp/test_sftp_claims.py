@@ -6,7 +6,7 @@ import io
 import os
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -195,3 +195,42 @@ def test_claim_does_not_replace_a_stale_claim(target: Target) -> None:
         target.connector().claim("dup.edi")
     assert (inbox / "dup.edi.processing").read_bytes().startswith(b"earlier")
     assert (inbox / "dup.edi").read_bytes() == b"new copy"
+
+
+def test_a_claim_left_by_a_dead_worker_goes_stale_and_is_taken_back(target: Target) -> None:
+    inbox = target.local("inbox")
+    (inbox / "old-order.edi").write_bytes(b"old")
+    os.utime(inbox / "old-order.edi", (1_700_000_000, 1_700_000_000))  # uploaded long ago
+    (inbox / "fresh-order.edi").write_bytes(b"fresh")
+    sftp = target.connector()
+    dead = sftp.claim("old-order.edi")
+    live = sftp.claim("fresh-order.edi")
+    assert dead is not None
+    assert live is not None
+    # The claim stamps the file: an old upload claimed now is not stale yet.
+    assert sftp.stale_claims(timedelta(minutes=30)) == []
+    # The worker holding old-order.edi died an hour ago.
+    hour_ago = datetime.now(UTC).timestamp() - 3600
+    os.utime(inbox / "old-order.edi.processing", (hour_ago, hour_ago))
+
+    [stale] = sftp.stale_claims(timedelta(minutes=30))
+
+    assert (stale.name, stale.claimed_name, stale.size) == ("old-order.edi", dead.claimed_name, 3)
+    assert sftp.unclaim(stale) is True
+    assert [f.name for f in sftp.list_inbox()] == ["old-order.edi"]
+    assert sftp.unclaim(stale) is False  # taken back already (by us, or a rival)
+    assert sftp.stale_claims(timedelta(minutes=30)) == []
+
+
+def test_an_unclaim_never_replaces_a_new_file_of_the_same_name(target: Target) -> None:
+    inbox = target.local("inbox")
+    (inbox / "order.edi").write_bytes(b"first")
+    sftp = target.connector()
+    claimed = sftp.claim("order.edi")
+    assert claimed is not None
+    (inbox / "order.edi").write_bytes(b"second delivery")
+
+    assert sftp.unclaim(claimed) is False
+
+    assert (inbox / "order.edi").read_bytes() == b"second delivery"
+    assert (inbox / "order.edi.processing").read_bytes() == b"first"
