@@ -10,8 +10,9 @@ A profile never holds a secret, only a reference to one:
 * ``file:/path/to/file`` - the file's contents without the trailing newline (the way
   Docker and Kubernetes mount secrets).
 
-Every resolved value is wrapped in `pydantic.SecretStr` and registered with
-`connectors.errors.register_secret`, so error messages never show it.
+Every value resolved as a secret (`resolve_secret`) is wrapped in `pydantic.SecretStr`
+and registered with `connectors.errors.register_secret`, so error messages never show it;
+`resolve_value` reads references of non-secret fields (hosts, user names) unregistered.
 """
 
 from __future__ import annotations
@@ -71,6 +72,33 @@ def parse_reference(value: str) -> SecretReference:
 
 def resolve_secret(reference: str, *, environ: Mapping[str, str] | None = None) -> SecretStr:
     """Look the reference up now and return its value as a registered SecretStr."""
+    value = _look_up(reference, environ)
+    register_secret(value)
+    return SecretStr(value)
+
+
+def resolve_value(value: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """Resolve ``value`` if it is a reference, else return it (for non-secret fields).
+
+    Not registered for redaction: a host, port or user name from a reference is no secret,
+    and masking it would hide where a failing call went.
+    """
+    return _look_up(value, environ) if is_reference(value) else value
+
+
+def resolve_header(value: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A header value: literal as written, or from a reference and then registered.
+
+    Headers put in a profile by reference are how some systems take keys and tenant
+    tokens, so they are treated as secrets.
+    """
+    if not is_reference(value):
+        return value
+    return resolve_secret(value, environ=environ).get_secret_value()
+
+
+def _look_up(reference: str, environ: Mapping[str, str] | None) -> str:
+    """The value a secret reference names, read now."""
     ref = parse_reference(reference)
     env = os.environ if environ is None else environ
     if ref.scheme == "env":
@@ -86,14 +114,6 @@ def resolve_secret(reference: str, *, environ: Mapping[str, str] | None = None) 
             ) from None
     else:
         value = airflow_connection_field(ref.target, ref.field or "password", environ=env)
-    register_secret(value)
-    return SecretStr(value)
-
-
-def resolve_value(value: str, *, environ: Mapping[str, str] | None = None) -> str:
-    """Resolve ``value`` if it is a reference, else return it (for non-secret fields)."""
-    if is_reference(value):
-        return resolve_secret(value, environ=environ).get_secret_value()
     return value
 
 

@@ -28,7 +28,7 @@ from connectors.profile import Profile, RateLimit
 from connectors.ratelimit import TokenBucket, shared_bucket
 from connectors.rest.auth import build_auth
 from connectors.retry import Retrier, parse_retry_after
-from connectors.secrets import resolve_value
+from connectors.secrets import resolve_header
 
 log = logging.getLogger("connectors.rest")
 _BODY_SNIPPET = 300
@@ -90,7 +90,7 @@ class RestClient:
         self.session.headers.update(
             {"Accept": "application/json"}
             | {
-                name: resolve_value(value, environ=environ)
+                name: resolve_header(value, environ=environ)
                 for name, value in profile.headers.items()
             }
         )

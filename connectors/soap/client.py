@@ -28,7 +28,7 @@ from connectors.errors import (
 from connectors.profile import Profile, RateLimit
 from connectors.ratelimit import TokenBucket, shared_bucket
 from connectors.retry import Retrier
-from connectors.secrets import resolve_secret, resolve_value
+from connectors.secrets import resolve_header, resolve_secret, resolve_value
 from connectors.soap.faults import (
     RequestMisfit,
     SoapServerFault,
@@ -113,7 +113,7 @@ class SoapClient:
         self.profile = profile
         self.session = session or requests.Session()
         self.session.headers.update(
-            {name: resolve_value(value, environ=environ) for name, value in profile.headers.items()}
+            {name: resolve_header(v, environ=environ) for name, v in profile.headers.items()}
         )
         if profile.auth.kind == "basic":
             self.session.auth = HTTPBasicAuth(

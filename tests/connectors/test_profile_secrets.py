@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import ClientError, ConfigError
-from connectors.secrets import is_reference, resolve_secret, resolve_value
+from connectors.secrets import is_reference, resolve_header, resolve_secret, resolve_value
 
 
 def test_env_reference_resolves_to_secretstr() -> None:
@@ -20,6 +20,22 @@ def test_env_reference_resolves_to_secretstr() -> None:
 def test_resolved_secret_is_scrubbed_from_later_errors() -> None:
     resolve_secret("env:X", environ={"X": "scrub-me-please"})
     assert "scrub-me-please" not in str(ClientError("rejected key scrub-me-please"))
+
+
+def test_a_non_secret_value_from_a_reference_stays_readable_in_errors() -> None:
+    environ = {"AIRFLOW_CONN_WMS_API": "http://hub:pw-for-wms-1@wms.plant-7.example:8443"}
+    host = resolve_value("airflow:wms_api.host", environ=environ)
+    assert host == "wms.plant-7.example"
+    assert host in str(ClientError(f"connection to {host} refused"))
+    password = resolve_secret("airflow:wms_api", environ=environ).get_secret_value()
+    assert password not in str(ClientError(f"{host} refused {password}"))
+
+
+def test_a_header_given_by_reference_is_treated_as_a_secret() -> None:
+    token = resolve_header("env:TENANT", environ={"TENANT": "tenant-token-4711"})
+    assert token == "tenant-token-4711"
+    assert token not in str(ClientError(f"X-Tenant {token} refused"))
+    assert resolve_header("application/json") == "application/json"
 
 
 def test_missing_env_var_names_the_reference() -> None:
