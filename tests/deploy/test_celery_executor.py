@@ -11,7 +11,6 @@ stock asset the run publishes then makes the scheduler start ``allocate_on_stock
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,7 +133,6 @@ def test_a_flow_dag_runs_to_success_on_a_celery_worker(
     # what the OMS had allocated, so the allocation run's share can be told apart.
     available = wms_available(wms)
     allocated_before = oms_allocated(oms)
-    began = time.monotonic()
     with celery_stack(
         workdir=tmp_path,
         dags_folder=DAGS_FOLDER,
@@ -190,8 +188,6 @@ def test_a_flow_dag_runs_to_success_on_a_celery_worker(
     # Nothing of the stack listens beyond loopback (no log server on 0.0.0.0:8793).
     assert listening, "expected at least the api-server to listen"
     assert {ip for ip, _, _ in listening} <= {"127.0.0.1"}, listening
-    elapsed = time.monotonic() - began
-    assert elapsed < 600, f"took {elapsed:.0f}s"
 
 
 def test_missing_celery_dependencies_skip_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
