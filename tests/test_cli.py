@@ -88,6 +88,9 @@ def test_systems_up_brings_all_six_up_healthy_and_stops_on_ctrl_c(tmp_path: Path
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # As a background job started from a script is: with SIGINT ignored, which Python
+        # then keeps ignoring unless the command sets its own handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert proc.stdout is not None
@@ -109,3 +112,4 @@ def test_systems_up_brings_all_six_up_healthy_and_stops_on_ctrl_c(tmp_path: Path
             rest = proc.communicate()[0]
             pytest.fail(f"hub systems up did not stop within 60 s of Ctrl-C:\n{rest[-2000:]}")
     assert proc.returncode == 0, rest
+    assert "stopping" in rest

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hub.cli.signals import stop_on_signals
 from hub.embedded import RunningSystem, parse_only, running_systems, seed_systems
 
 app = typer.Typer(help="The built-in reference systems.", no_args_is_help=True)
@@ -50,6 +51,7 @@ def up(
     from reference.seed.world import World
 
     console = Console()
+    stop_on_signals()
     started = time.monotonic()
     data_dir = get_settings().data_dir
     with running_systems(

@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hub.cli.signals import stop_on_signals
+
 API_HOST = "127.0.0.1"
 PASSWORDS_FILE = "simple_auth_manager_passwords.json.generated"
 
@@ -84,10 +86,6 @@ def stop_group(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
         process.wait(timeout)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def up(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Where the landscape and Airflow live (default: HUB_DATA_DIR/up)."
@@ -102,9 +100,7 @@ def up(
     from reference.seed.world import World
 
     console = Console()
-    # Ctrl-C, and a plain `kill`, stop everything (also when started with SIGINT ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_signals()
     if not dags_available():
         console.print("[red]error:[/] `hub up` needs dags/hub_*.py and apache-airflow installed")
         raise typer.Exit(code=2)
