@@ -31,7 +31,8 @@ class OrderParties:
 
     - an OMS ``customer_ref`` is the ERP customer number (the OMS customer master is fed
       from the ERP), so an unknown OMS customer gets a hub id linked to both;
-    - a CRM account is the one carrying the ERP number as its external id ``erp``.
+    - a CRM account is the one carrying the ERP number as its external id ``erp``, both
+      ways (a CRM-only account stays unresolved: the ERP could not bill it).
 
     A customer none of these find stays unresolved (None): the mapping then fails the
     record, which becomes a dead letter.
@@ -45,8 +46,10 @@ class OrderParties:
 
     def canonical_id(self, entity: str, system: str, system_id: str) -> str | None:
         known = canonical_id_for(self.session, entity, system, system_id)
-        if known is not None or entity != CUSTOMER or system != "oms":
+        if known is not None or entity != CUSTOMER or system not in ("oms", "crm"):
             return known
+        if system == "crm":
+            return self._from_crm_account(system_id)
         by_erp = canonical_id_for(self.session, CUSTOMER, "erp", system_id)
         if by_erp is not None:
             self._link(by_erp, "oms", system_id)
@@ -109,6 +112,23 @@ class OrderParties:
         if account_id is not None:
             self._link(hub_id, "crm", account_id)
         return account_id
+
+    def _from_crm_account(self, account_id: str) -> str | None:
+        """The hub customer of a CRM account that carries an ERP number, linked both ways."""
+        crm = self.ctx.systems.rest("crm")
+        response = crm.request(
+            "GET", f"/accounts/{account_id}", entity="accounts", allow_status=(404, 410)
+        )
+        if response.status_code != 200:
+            return None
+        erp_no = (crm.json(response).get("externalIds") or {}).get("erp")
+        if not erp_no:
+            return None  # a CRM-only account: the ERP could not bill it
+        hub_id = canonical_id_for(self.session, CUSTOMER, "erp", str(erp_no))
+        if hub_id is None:
+            hub_id = populate_or_lookup(self.session, CUSTOMER, "erp", str(erp_no))
+        self._link(hub_id, "crm", account_id)
+        return hub_id
 
     def _link(self, hub_id: str, system: str, system_id: str) -> None:
         try:

@@ -1,4 +1,4 @@
-"""Order to cash: web and EDI orders -> allocation -> WMS shipping -> OMS, ERP, CRM -> EDI back.
+"""Order to cash: web, CRM and EDI orders -> allocation -> WMS shipping -> OMS, ERP -> EDI back.
 
 Each OMS order is one process item (key ``<CHANNEL>:<channel order ref>``) moving through
 ``received`` (EDI only) -> ``released`` -> ``shipped`` -> ``confirmed`` -> ``invoiced`` ->
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from hub.processes.framework import Process, Step
 from hub.processes.o2c_cash import confirm_shipments, invoice
+from hub.processes.o2c_crm import intake_crm_orders
 from hub.processes.o2c_edi import edi_outbound, intake_edi_orders, reconcile_acks
 from hub.processes.o2c_fulfil import allocate, await_shipments, release_to_wms
 
@@ -28,6 +29,11 @@ PROCESS = Process(
             "intake_edi_orders",
             intake_edi_orders,
             "Retail partners' 850/ORDERS -> OMS orders (channel EDI); 855 queued and sent",
+        ),
+        Step(
+            "intake_crm_orders",
+            intake_crm_orders,
+            "Won CRM opportunities -> OMS orders (channel CRM); the order id back as orderRef",
         ),
         Step("allocate", allocate, "OMS allocation run over open orders"),
         Step("release_to_wms", release_to_wms, "Allocated orders -> WMS shipment requests"),

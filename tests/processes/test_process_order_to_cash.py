@@ -252,17 +252,41 @@ def first_run(
     sku = max((s for s in stock if not s.startswith("CMP")), key=lambda s: stock[s])
     api.post("oms", "/orders", web_order(WEB_REF, sku, 2))
     edi["customer"].send_order(partner_order(EDI_REF, sku, 3))
+    deal = won_deal(api, sku, 1)
     desk = PartnerDesk(edi["customer"]).start()
     warehouse.start()
     try:
-        ctx = landscape.context(
-            "o2c-1", partners=edi["partners"], options={"o2c.order_refs": [WEB_REF, EDI_REF]}
-        )
+        refs = [WEB_REF, EDI_REF, deal]
+        ctx = landscape.context("o2c-1", partners=edi["partners"], options={"o2c.order_refs": refs})
         result = run_process(PROCESS, ctx, wait_timeout=25)
     finally:
         warehouse.stop()
         desk.stop()
-    return {"result": result, "sku": sku}
+    return {"result": result, "sku": sku, "deal": deal}
+
+
+def won_deal(api: Api, sku: str, qty: int) -> str:
+    """A deal with the test customer's CRM account, taken to closed_won; its id."""
+    account = api.get("crm", f"/accounts/by-external-id/erp/{CUSTOMER}")
+    deal = api.post(
+        "crm",
+        "/opportunities",
+        {
+            "accountId": account["accountId"],
+            "name": "O2C test deal",
+            "stage": "negotiation",
+            "currency": "EUR",
+            "lines": [{"sku": sku, "quantity": qty, "price": "19.90"}],
+        },
+    )
+    won = api.crm.patch(
+        f"{api.urls['crm']}/opportunities/{deal['opportunityId']}",
+        json={"stage": "closed_won"},
+        headers={"If-Match": "*"},
+        timeout=10,
+    )
+    won.raise_for_status()
+    return str(deal["opportunityId"])
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -271,10 +295,12 @@ def first_run(
 def test_the_run_succeeds_and_reports_its_counts(first_run: dict[str, Any]) -> None:
     result = first_run["result"]
     assert result.status == "succeeded", result.error
-    assert result.counts["orders_created"] == 1  # the EDI order; the web one came in directly
-    assert result.counts["orders_allocated"] == 2
-    assert result.counts["orders_shipped"] == 2
-    assert result.counts["orders_invoiced"] == 2
+    # The EDI order and the won CRM deal; the web one came into the OMS directly.
+    assert result.counts["orders_created"] == 2
+    assert result.steps["intake_crm_orders"]["orders_created"] == 1
+    assert result.counts["orders_allocated"] == 3
+    assert result.counts["orders_shipped"] == 3
+    assert result.counts["orders_invoiced"] == 3
     assert result.counts["acks"] >= 3
     assert result.counts["dead_letters"] == 0
 
@@ -305,6 +331,21 @@ def test_an_order_is_shipped_invoiced_and_known_to_erp_and_crm(
     account = api.get("crm", f"/accounts/by-external-id/erp/{CUSTOMER}")
     history = api.get("crm", f"/accounts/{account['accountId']}/orders")["items"]
     assert [h["orderNumber"] for h in history].count(ref) == 1
+
+
+def test_a_won_crm_deal_becomes_an_oms_order_that_reaches_cash(
+    first_run: dict[str, Any], api: Api, landscape: Any
+) -> None:
+    deal = api.get("crm", f"/opportunities/{first_run['deal']}")
+    order = api.get("oms", f"/orders/by-ref/CRM/{first_run['deal']}")
+    assert deal["orderRef"] == str(order["id"])
+    assert order["status"] == "INVOICED"
+    assert order["customer_ref"] == CUSTOMER
+    assert [(line["item_sku"], int(line["qty_ordered"])) for line in order["lines"]] == [
+        (first_run["sku"], 1)
+    ]
+    sales_order = erp_call(landscape, "GetSalesOrder", ExternalRef=first_run["deal"])
+    assert (sales_order["CustomerNo"], sales_order["Status"]) == (CUSTOMER, "INVOICED")
 
 
 def test_the_retail_partner_gets_855_856_810_and_its_997s_are_reconciled(
