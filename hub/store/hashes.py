@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.store._dialect import upsert_insert
+from hub.store.chunking import chunks
 from hub.store.columns import utcnow
 from hub.store.models import RecordHash
-
-# Keeps the bound parameters per statement well under SQLite's limit.
-CHUNK = 500
-
-
-def _chunks(items: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def get_hashes(
@@ -27,7 +18,7 @@ def get_hashes(
 ) -> dict[str, str]:
     """Last written hash per canonical id, for the ids that have one."""
     found: dict[str, str] = {}
-    for chunk in _chunks(canonical_ids):
+    for chunk in chunks(canonical_ids):
         rows = session.execute(
             select(RecordHash.canonical_id, RecordHash.hash).where(
                 RecordHash.system == system,

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.store._dialect import upsert_insert
+from hub.store.chunking import chunks
 from hub.store.models import WriteIntent
-
-# Keeps the bound parameters per statement well under SQLite's limit.
-_CHUNK = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +81,7 @@ def close_intents(
     session: Session, flow: str, partition: str, canonical_ids: Iterable[str]
 ) -> None:
     """Close (delete) the intents of these records."""
-    ids = iter(sorted(set(canonical_ids)))
-    while chunk := list(islice(ids, _CHUNK)):
+    for chunk in chunks(canonical_ids):
         session.execute(
             delete(WriteIntent).where(
                 WriteIntent.flow == flow,

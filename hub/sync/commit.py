@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.redaction import redact
+from hub.store.chunking import chunks
 from hub.store.dead_letters import add_dead_letter, mark_dead_letter
 from hub.store.hashes import set_hashes
 from hub.store.models import DeadLetter, RecordHash, Xref
@@ -24,7 +25,7 @@ from hub.sync.context import FlowContext
 from hub.sync.cursor import Position
 from hub.sync.items import Item, Outcome
 from hub.sync.matchindex import replace_many
-from hub.sync.xrefs import chunks, link_many
+from hub.sync.xrefs import link_many
 
 log = logging.getLogger(__name__)
 

@@ -12,24 +12,22 @@ an update of the record the target already has, not a second create.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.paths import MISSING, lookup
 from hub.store.intents import PlannedCreate, add_intents, close_intents, open_intents
-from hub.store.models import Xref
 from hub.sync.context import FlowContext
 from hub.sync.items import Item, Outcome
 from hub.sync.keys import natural_keys
 from hub.sync.protocols import Rejected
 from hub.sync.targets import target_reader
-from hub.sync.xrefs import link_many
+from hub.sync.xrefs import canonical_ids, link_many
 
 log = logging.getLogger(__name__)
 
@@ -166,26 +164,6 @@ class IntentResolver:
         return dumped
 
 
-def known_target_ids(
-    session: Session, entity: str, system: str, target_ids: Sequence[str]
-) -> dict[str, str]:
-    """Canonical ids of the target ids xref knows already."""
-    known: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(target_ids))):
-        rows = session.execute(
-            select(Xref.system_id, Xref.canonical_id).where(
-                Xref.entity == entity, Xref.system == system, Xref.system_id.in_(chunk)
-            )
-        )
-        known.update({system_id: canonical_id for system_id, canonical_id in rows})
-    return known
-
-
-def _chunks(values: Sequence[str], size: int = 400) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def resolve(
     sessions: sessionmaker[Session],
     ctx: FlowContext,
@@ -218,7 +196,7 @@ def resolve(
     with sessions.begin() as session:
         fence(session)
         all_ids = [tid for ids in found.values() for tid in ids]
-        taken = known_target_ids(session, ctx.entity, flow.target.system, all_ids)
+        taken = canonical_ids(session, ctx.entity, flow.target.system, all_ids)
         links: list[tuple[str, str]] = []
         for cid, ids in sorted(found.items()):
             if any(taken.get(tid) == cid for tid in ids):

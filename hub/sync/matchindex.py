@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hub.store.chunking import chunks
 from hub.sync._dialect import insert_for
 from hub.sync.tables import match_keys
-from hub.sync.xrefs import chunks
 
 
 def candidates(session: Session, entity: str, rule: str, values: Iterable[str]) -> set[str]:

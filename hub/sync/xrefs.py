@@ -2,55 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hub.store._dialect import upsert_insert
+from hub.store.chunking import chunks
 from hub.store.columns import utcnow
 from hub.store.errors import XrefConflictError
 from hub.store.models import Xref
-
-# Keeps the bound parameters per statement well under SQLite's limit.
-CHUNK = 400
-
-
-def chunks(values: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
-    """Sorted distinct values in lists of at most `size`."""
-    iterator = iter(sorted(set(values)))
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def canonical_ids(
     session: Session, entity: str, system: str, system_ids: Iterable[str]
 ) -> dict[str, str]:
     """The canonical id of each of a system's ids that xref knows (system id -> canonical)."""
-    found: dict[str, str] = {}
-    for chunk in chunks(system_ids):
-        rows = session.execute(
-            select(Xref.system_id, Xref.canonical_id).where(
-                Xref.entity == entity, Xref.system == system, Xref.system_id.in_(chunk)
-            )
-        )
-        found.update({system_id: canonical_id for system_id, canonical_id in rows})
-    return found
+    return _pairs(session, entity, system, Xref.system_id, Xref.canonical_id, system_ids)
 
 
 def system_ids(
     session: Session, entity: str, system: str, canonical: Iterable[str]
 ) -> dict[str, str]:
     """The id `system` uses for each canonical id it has one for (canonical -> system id)."""
+    return _pairs(session, entity, system, Xref.canonical_id, Xref.system_id, canonical)
+
+
+def _pairs(
+    session: Session,
+    entity: str,
+    system: str,
+    key: InstrumentedAttribute[str],
+    value: InstrumentedAttribute[str],
+    keys: Iterable[str],
+) -> dict[str, str]:
     found: dict[str, str] = {}
-    for chunk in chunks(canonical):
+    for chunk in chunks(keys):
         rows = session.execute(
-            select(Xref.canonical_id, Xref.system_id).where(
-                Xref.entity == entity, Xref.system == system, Xref.canonical_id.in_(chunk)
-            )
+            select(key, value).where(Xref.entity == entity, Xref.system == system, key.in_(chunk))
         )
-        found.update({canonical_id: system_id for canonical_id, system_id in rows})
+        found.update({k: v for k, v in rows})
     return found
 
 
