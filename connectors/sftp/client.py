@@ -149,9 +149,9 @@ class SftpConnector:
 
         def action(sftp: paramiko.SFTPClient) -> list[RemoteFile]:
             found = []
-            for attrs in sftp.listdir_iter(directory):
+            for attrs in _regular_files(sftp, directory):
                 name = attrs.filename
-                if is_internal(name) or not stat.S_ISREG(attrs.st_mode or 0):
+                if is_internal(name):
                     continue
                 try:
                     check_name(name)
@@ -160,9 +160,6 @@ class SftpConnector:
                     continue
                 modified = datetime.fromtimestamp(attrs.st_mtime or 0, UTC)
                 found.append(RemoteFile(name, attrs.st_size or 0, modified, folder))
-            # paramiko ends a listing on EOFError, which is also how a dropped link looks:
-            # one more request proves the listing was complete (it raises on a dead link).
-            sftp.stat(directory)
             return sorted(found, key=lambda f: (f.modified, f.name))
 
         return self._call("list", directory, action)
@@ -389,11 +386,9 @@ class SftpConnector:
 
         def action(sftp: paramiko.SFTPClient) -> list[ClaimedFile]:
             found = []
-            for attrs in sftp.listdir_iter(directory):
+            for attrs in _regular_files(sftp, directory):
                 claimed_name = attrs.filename
                 if not claimed_name.endswith(CLAIM_SUFFIX) or claimed_name.startswith("."):
-                    continue
-                if not stat.S_ISREG(attrs.st_mode or 0):
                     continue
                 name = claimed_name.removesuffix(CLAIM_SUFFIX)
                 try:
@@ -402,7 +397,6 @@ class SftpConnector:
                     continue
                 if datetime.fromtimestamp(attrs.st_mtime or 0, UTC) < limit:
                     found.append(ClaimedFile(name, claimed_name, directory, attrs.st_size or 0))
-            sftp.stat(directory)  # a listing cut short by a dropped link raises here
             return sorted(found, key=lambda claimed: claimed.name)
 
         return self._call("list", directory, action)
@@ -474,6 +468,15 @@ class SftpConnector:
         if isinstance(name, ClaimedFile):
             return join(name.directory, name.claimed_name)
         return join(self.config.folders.path(folder), name)
+
+
+def _regular_files(sftp: paramiko.SFTPClient, directory: str) -> list[paramiko.SFTPAttributes]:
+    """The regular files of a folder, proven complete."""
+    found = [a for a in sftp.listdir_iter(directory) if stat.S_ISREG(a.st_mode or 0)]
+    # paramiko ends a listing on EOFError, which is also how a dropped link looks: one
+    # more request proves the listing was complete (it raises on a dead link).
+    sftp.stat(directory)
+    return found
 
 
 __all__ = ["SftpConnector"]
